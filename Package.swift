@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Our own targets build with every warning as an error (dependencies are left alone).
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "InterVMCopy",
+    products: [
+        .executable(name: "qfile-agent", targets: ["qfile-agent"]),
+        .executable(name: "qfile-unpacker", targets: ["qfile-unpacker"]),
+        .executable(name: "qvm-copy", targets: ["qvm-copy"]),
+        .executable(name: "qrexec-local", targets: ["qrexec-local"]),
+        .executable(name: "qopen-in-vm", targets: ["qopen-in-vm"]),
+        .executable(name: "vm-file-editor", targets: ["vm-file-editor"]),
+        .executable(name: "qvm-open-in-vm", targets: ["qvm-open-in-vm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // Thin C wrappers for system calls Swift cannot import (openat2, Landlock, capabilities),
+        // zlib's crc32 and libintl. No logic.
+        .target(name: "CLinux", linkerSettings: [.linkedLibrary("z")]),
+        // Qubes' qubes.Filecopy wire format and validation rules: pure, no I/O.
+        .target(name: "FilecopyWire", dependencies: ["CLinux"], swiftSettings: strict),
+        // File descriptors, errors and the few system calls the programs need.
+        .target(
+            name: "SystemIO",
+            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        // gettext for every user-visible string.
+        .target(name: "Localization", dependencies: ["CLinux"], swiftSettings: strict),
+        // The sender (Packer) and the receiver (Unpacker) with their limits and confinement.
+        .target(name: "Filecopy", dependencies: ["FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
+        // qubes.OpenInVM: request block, service side, client side.
+        .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
+        // qrexec: VM names, policy, client invocation, local sandboxed domains.
+        .target(name: "Qrexec", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
+
+        .executableTarget(name: "qfile-agent", dependencies: ["Filecopy", argumentParser], swiftSettings: strict),
+        // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
+        .executableTarget(name: "qfile-unpacker", dependencies: ["Filecopy"], swiftSettings: strict),
+        .executableTarget(
+            name: "qvm-copy", dependencies: ["Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "qopen-in-vm", dependencies: ["OpenInVM", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
+        .executableTarget(
+            name: "qvm-open-in-vm", dependencies: ["OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
+
+        // Helpers for the test suites only: locating the built programs, running and joining them.
+        .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),
+        .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),
+        .testTarget(
+            name: "FilecopyTests", dependencies: ["Filecopy", "FilecopyWire", "SystemIO", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "QrexecTests", dependencies: ["Qrexec", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,57 @@
+// Thin wrappers over Linux system calls and C libraries that Swift cannot import directly
+// (raw syscalls, function-like macros, variadic functions). No logic lives here.
+#ifndef CLINUX_H
+#define CLINUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+// --- path resolution --------------------------------------------------------------------------
+
+/// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS.
+/// Returns the fd, or -1 with errno set (ENOSYS where the kernel lacks openat2).
+int csys_openat_beneath(int dirfd, const char *path, int flags, mode_t mode);
+
+extern const int csys_O_TMPFILE;
+extern const int csys_O_PATH;
+extern const int csys_AT_EMPTY_PATH;
+
+/// fallocate(2) with mode 0 and syncfs(2): GNU extensions Swift's Glibc module hides.
+int csys_fallocate(int fd, int64_t offset, int64_t length);
+int csys_syncfs(int fd);
+
+// --- confinement ------------------------------------------------------------------------------
+
+/// Landlock ABI version of the running kernel, or -1 (errno) where Landlock is unavailable.
+int csys_landlock_abi(void);
+
+/// Restricts the calling thread (and its future children) so that the file system is only
+/// readable and writable beneath `allowed_dirfd`, with no execution, no device or socket
+/// creation, no network and no signals or abstract sockets outside the domain (as far as
+/// `abi` supports). Returns 0 or -1 with errno.
+int csys_landlock_confine_to(int allowed_dirfd, int abi);
+
+/// prctl(PR_SET_NO_NEW_PRIVS, 1).
+int csys_set_no_new_privs(void);
+
+/// Clears every capability set of the calling thread (capset(2)).
+int csys_drop_all_capabilities(void);
+
+/// unshare(CLONE_NEWUSER | CLONE_NEWNS).
+int csys_unshare_user_and_mount(void);
+
+// --- data -------------------------------------------------------------------------------------
+
+/// zlib's crc32(), chained: pass the previous value (0 to start).
+uint32_t csys_crc32(uint32_t crc, const void *bytes, size_t count);
+
+// --- text -------------------------------------------------------------------------------------
+
+const char *csys_dgettext(const char *domain, const char *msgid);
+const char *csys_dngettext(const char *domain, const char *singular, const char *plural,
+                           unsigned long n);
+const char *csys_bindtextdomain(const char *domain, const char *dirname);
+const char *csys_bind_textdomain_codeset(const char *domain, const char *codeset);
+
+#endif

@@ -1,0 +1,2 @@
+// Placeholder until the sender and receiver land.
+enum FilecopyPlaceholder {}

@@ -1,0 +1,28 @@
+import CLinux
+
+/// The project's gettext text domain, shared by the programs, the GTK helper and the C extension.
+public let textDomain = "intervm-copy"
+
+/// The translation of `message` in the user's language (gettext `dgettext`).
+/// Call `Localization.setUp()` once at start-up.
+public func tr(_ message: StaticString) -> String {
+    message.withUTF8Buffer { bytes in
+        String(cString: csys_dgettext(textDomain, String(decoding: bytes, as: UTF8.self)))
+    }
+}
+
+/// The plural form for `count` (gettext `dngettext`), e.g. "1 file" / "3 files".
+public func trn(_ singular: StaticString, _ plural: StaticString, _ count: Int) -> String {
+    let one = singular.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+    let many = plural.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+    return String(cString: csys_dngettext(textDomain, one, many, UInt(max(count, 0))))
+}
+
+public enum Localization {
+    /// Binds the text domain to `localeDirectory` (the install prefix's `share/locale`) and
+    /// asks for UTF-8 output. Locale selection itself is the program's `setlocale` call.
+    public static func setUp(localeDirectory: String) {
+        _ = csys_bindtextdomain(textDomain, localeDirectory)
+        _ = csys_bind_textdomain_codeset(textDomain, "UTF-8")
+    }
+}

@@ -1,0 +1,100 @@
+import CLinux
+import Glibc
+import SystemPackage
+
+/// The handful of directory-relative file system calls the programs use, each a thin wrapper
+/// that names the system call, takes names as bytes and throws `Errno`.
+public enum FileSystem {
+    /// mkdirat(2).
+    public static func makeDirectory(_ name: some Collection<UInt8>, in parent: FileDescriptor, mode: mode_t) throws {
+        _ = try withCPath(name) { cName in
+            try syscallRetrying { Glibc.mkdirat(parent.rawValue, cName, mode) }
+        }
+    }
+
+    /// symlinkat(2).
+    public static func makeSymlink(
+        _ name: some Collection<UInt8>, in parent: FileDescriptor, target: some Collection<UInt8>
+    ) throws {
+        _ = try withCPath(target) { cTarget in
+            try withCPath(name) { cName in
+                try syscallRetrying { Glibc.symlinkat(cTarget, parent.rawValue, cName) }
+            }
+        }
+    }
+
+    /// fstatat(2) with AT_SYMLINK_NOFOLLOW.
+    public static func status(of name: some Collection<UInt8>, in parent: FileDescriptor) throws -> stat {
+        var info = stat()
+        _ = try withCPath(name) { cName in
+            try syscallRetrying { Glibc.fstatat(parent.rawValue, cName, &info, AT_SYMLINK_NOFOLLOW) }
+        }
+        return info
+    }
+
+    /// fstat(2).
+    public static func status(of fd: FileDescriptor) throws -> stat {
+        var info = stat()
+        _ = try syscallRetrying { Glibc.fstat(fd.rawValue, &info) }
+        return info
+    }
+
+    /// openat(2) with O_TMPFILE: an unnamed regular file in `directory`, invisible until linked.
+    public static func openUnnamedFile(in directory: FileDescriptor, mode: mode_t) throws -> FileDescriptor {
+        let fd = try syscallRetrying {
+            Glibc.openat(directory.rawValue, ".", csys_O_TMPFILE | O_WRONLY | O_CLOEXEC, mode)
+        }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// Gives the unnamed file `fd` the name `name` in `parent`; fails with EEXIST rather than
+    /// replace anything. linkat(2) with AT_EMPTY_PATH, or through `/proc/self/fd` (held open as
+    /// `procFD`) where AT_EMPTY_PATH needs a capability the process lacks.
+    public static func linkUnnamedFile(
+        _ fd: FileDescriptor, as name: some Collection<UInt8>, in parent: FileDescriptor, procFD: FileDescriptor?
+    ) throws {
+        _ = try withCPath(name) { cName in
+            do {
+                return try syscallRetrying { Glibc.linkat(fd.rawValue, "", parent.rawValue, cName, csys_AT_EMPTY_PATH) }
+            } catch let error as Errno where (error == .noSuchFileOrDirectory || error == .notPermitted) && procFD != nil {
+                return try syscallRetrying {
+                    Glibc.linkat(procFD!.rawValue, String(fd.rawValue), parent.rawValue, cName, AT_SYMLINK_FOLLOW)
+                }
+            }
+        }
+    }
+
+    /// fchmod(2).
+    public static func setPermissions(_ fd: FileDescriptor, _ mode: mode_t) throws {
+        _ = try syscallRetrying { Glibc.fchmod(fd.rawValue, mode) }
+    }
+
+    /// futimens(2) with access and modification times in seconds and nanoseconds.
+    public static func setTimes(_ fd: FileDescriptor, access: timespec, modification: timespec) throws {
+        let times = [access, modification]
+        _ = try syscallRetrying { Glibc.futimens(fd.rawValue, times) }
+    }
+
+    /// fallocate(2) for `length` bytes, so a lack of space shows before any data is written.
+    /// Returns false where the file system cannot preallocate.
+    public static func preallocate(_ fd: FileDescriptor, length: Int64) throws -> Bool {
+        do {
+            _ = try syscallRetrying { csys_fallocate(fd.rawValue, 0, length) }
+            return true
+        } catch let error as Errno where error == .notSupported || error == .invalidArgument {
+            return false
+        }
+    }
+
+    /// Bytes available to an unprivileged user on the file system holding `fd` (fstatvfs(3)).
+    public static func availableBytes(on fd: FileDescriptor) throws -> UInt64 {
+        var info = statvfs()
+        _ = try syscallRetrying { Glibc.fstatvfs(fd.rawValue, &info) }
+        return UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize)).partialValue
+    }
+
+    /// syncfs(2): one flush of the whole file system at the end of a transfer.
+    public static func syncFileSystem(_ fd: FileDescriptor) throws {
+        _ = try syscallRetrying { csys_syncfs(fd.rawValue) }
+    }
+}

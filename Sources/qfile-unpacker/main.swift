@@ -1,0 +1,1 @@
+print("qfile-unpacker: not implemented yet")

@@ -1,0 +1,2 @@
+// Placeholder: see the issue that delivers this program.
+print("qvm-open-in-vm: not implemented yet")

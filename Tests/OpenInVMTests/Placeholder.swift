@@ -1,0 +1,3 @@
+import Testing
+// Placeholder until the suite is written.
+@Test func placeholder() {}
