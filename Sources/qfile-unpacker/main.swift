@@ -33,6 +33,10 @@ do {
     exit(2)
 }
 
+if let target = arguments.target, geteuid() != 0, target.uid != getuid() {
+    refuse("UID \(target.uid) is not yours: only root may receive as another user", code: ResultCode(rawValue: UInt32(EPERM)))
+}
+
 var options = arguments.options
 if let serviceArgument = environment("QREXEC_SERVICE_ARGUMENT"), !serviceArgument.isEmpty {
     guard serviceArgument == "allow-all-names" else {
@@ -59,8 +63,6 @@ if let target = arguments.target {
     if geteuid() == 0 {
         let gid = getpwuid(target.uid).map { $0.pointee.pw_gid } ?? gid_t(target.uid)
         identity = Confinement.Identity(uid: target.uid, gid: gid)
-    } else if target.uid != getuid() {
-        refuse("UID \(target.uid) is not yours: only root may receive as another user", code: ResultCode(rawValue: UInt32(EPERM)))
     }
     do {
         destination = try IncomingFolder.openExisting(target.directory)
