@@ -5,11 +5,12 @@ import CLinux
 import Filecopy
 import FilecopyWire
 import Glibc
+import Localization
 import Qrexec
 import SystemIO
 import SystemPackage
 
-setlocale(LC_ALL, "")
+Localization.setUp()
 signal(SIGPIPE, SIG_IGN)
 
 /// Sends a result that no stream produced (start-up failure) and exits.
