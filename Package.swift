@@ -43,7 +43,7 @@ let package = Package(
 
         .executableTarget(name: "qfile-agent", dependencies: ["Filecopy", argumentParser], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
-        .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Qrexec"], swiftSettings: strict),
+        .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
             name: "qvm-copy", dependencies: ["Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", argumentParser], swiftSettings: strict),
@@ -51,6 +51,9 @@ let package = Package(
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(
             name: "qvm-open-in-vm", dependencies: ["OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
+
+        // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
+        .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
 
         // GTK 3 for the dialog helper only; no other program links it.
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),
