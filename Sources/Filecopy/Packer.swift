@@ -184,11 +184,13 @@ public final class Packer {
     }
 
     /// A line on stderr about a skipped entry, with `--verbose` only.
-    func note(_ template: String) {
+    func note(_ line: @autoclosure () -> String) {
         guard options.verbose else { return }
-        let line = fill(template, ["name": TransferFailure.displayName(path)]) + "\n"
-        try? FileDescriptor.standardError.writeFully(Array(line.utf8))
+        printError("qfile-agent: " + line())
     }
+
+    /// `path` as shown in messages.
+    var displayPath: String { TransferFailure.displayName(path) }
 }
 
 extension TransferFailure {

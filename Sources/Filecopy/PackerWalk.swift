@@ -69,7 +69,7 @@ extension Packer {
             _ = try syscallRetrying { Glibc.fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) }
         } catch let error as Errno {
             if isArgument { throw TransferFailure.cannotRead(name: argument, error) }
-            if error == .noSuchFileOrDirectory { return note(tr("Skipped \"{name}\": it was removed while the folder was being sent")) }
+            if error == .noSuchFileOrDirectory { return note(tr("Skipped \"%s\": it was removed while its folder was being sent", displayPath)) }
             throw TransferFailure.cannotRead(name: path, error)
         }
         switch info.st_mode & S_IFMT {
@@ -78,10 +78,10 @@ extension Packer {
         case S_IFDIR:
             try openDirectory(name, in: parent, looked: info, parentPathLength: parentPathLength)
         case S_IFLNK:
-            if options.ignoreSymlinks { return note(tr("Skipped the link \"{name}\"")) }
+            if options.ignoreSymlinks { return note(tr("Skipped the link \"%s\"", displayPath)) }
             try sendSymlink(name, in: parent, looked: info)
         default:
-            note(tr("Skipped \"{name}\": not a regular file, folder or link"))
+            note(tr("Skipped \"%s\": not a regular file, folder or link", displayPath))
         }
     }
 

@@ -71,7 +71,7 @@ public final class SenderProgress {
         switch style {
         case .silent: break
         case .console(let total):
-            let line = fill(tr("sent {sent}/{total} KB"), ["sent": String(bytes / 1024), "total": String(total / 1024)])
+            let line = tr("sent %s/%s KB", String(bytes / 1024), String(total / 1024))
             write(line + "\r", to: STDERR_FILENO)
         case .gui(let descriptor): write("\(bytes)\n", to: descriptor)
         }

@@ -54,18 +54,15 @@ public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .receiverStoppedEarly:
             return tr("The receiving VM stopped reading before the transfer was complete")
         case .fileChanged(let name):
-            return fill(tr("File \"{name}\" changed while it was being sent"), ["name": Self.displayName(name)])
+            return tr("File \"%s\" changed while it was being sent", Self.displayName(name))
         case .cannotRead(let name, let error):
-            return fill(
-                tr("Cannot read \"{name}\": {reason}"),
-                ["name": Self.displayName(name), "reason": Self.systemText(error.rawValue)])
+            return tr("Cannot read \"%s\": %s", Self.displayName(name), Self.systemText(error.rawValue))
         case .nameTooLong(let name):
-            return fill(
-                tr("The path \"{name}\" is too long to be copied"), ["name": Self.displayName(name)])
+            return tr("The path \"%s\" is too long to be copied", Self.displayName(name))
         case .unsendablePath(let name):
-            return fill(tr("\"{name}\" cannot be sent: name a file or folder"), ["name": Self.displayName(name)])
+            return tr("\"%s\" cannot be sent: name a file or folder", Self.displayName(name))
         case .cannotWrite(let error):
-            return fill(tr("Cannot send the data: {reason}"), ["reason": Self.systemText(error.rawValue)])
+            return tr("Cannot send the data: %s", Self.systemText(error.rawValue))
         }
     }
 
@@ -73,68 +70,50 @@ public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible
     /// reported, if any) is sanitised before it is shown.
     public static func message(for code: ResultCode, untrustedName: [UInt8]?) -> String {
         let name = untrustedName.flatMap { $0.isEmpty ? nil : displayName($0) }
-        func named(_ withName: String, _ withoutName: String) -> String {
-            guard let name else { return withoutName }
-            return fill(withName, ["name": name])
-        }
         switch code {
         case .exists:
-            return named(
-                tr("A file named \"{name}\" already exists in the target VM's QubesIncoming folder"),
-                tr("A file of the same name already exists in the target VM's QubesIncoming folder"))
+            return name.map { tr("A file named \"%s\" already exists in the target VM's QubesIncoming folder", $0) }
+                ?? tr("A file of the same name already exists in the target VM's QubesIncoming folder")
         case .invalidName:
-            return named(
-                tr("The name or link target \"{name}\" contains a character the target VM does not accept"),
-                tr("A name or link target contains a character the target VM does not accept"))
+            return name.map { tr("The name or link target \"%s\" contains a character the target VM does not accept", $0) }
+                ?? tr("A name or link target contains a character the target VM does not accept")
         case .unsafeSymlink:
-            return named(
-                tr("Cannot verify that the link \"{name}\" would not be broken by the copy"),
-                tr("Cannot verify that a link would not be broken by the copy"))
+            return name.map { tr("Cannot verify that the link \"%s\" would not be broken by the copy", $0) }
+                ?? tr("Cannot verify that a link would not be broken by the copy")
         case .invalid:
-            return named(
-                tr("The target VM received corrupted data at \"{name}\""),
-                tr("The target VM received corrupted data"))
+            return name.map { tr("The target VM received corrupted data at \"%s\"", $0) }
+                ?? tr("The target VM received corrupted data")
         case .nameTooLong:
-            return named(
-                tr("The name \"{name}\" is too long for the target VM"),
-                tr("A name or link target is too long for the target VM"))
+            return name.map { tr("The name \"%s\" is too long for the target VM", $0) }
+                ?? tr("A name or link target is too long for the target VM")
         case .limitExceeded:
-            return named(
-                tr("Receiving \"{name}\" would exceed the target VM's limits on the number or size of files"),
-                tr("The transfer exceeds the target VM's limits on the number or size of files"))
+            return name.map { tr("Receiving \"%s\" would exceed the target VM's limits on the number or size of files", $0) }
+                ?? tr("The transfer exceeds the target VM's limits on the number or size of files")
         case .noSpace:
-            return named(
-                tr("There is no space left in the target VM for \"{name}\""),
-                tr("There is no space left in the target VM"))
+            return name.map { tr("There is no space left in the target VM for \"%s\"", $0) }
+                ?? tr("There is no space left in the target VM")
         case .truncatedBetweenRecords, .truncatedInsideRecord:
-            return named(
-                tr("The transfer ended early: the target VM received \"{name}\" incompletely or not at all"),
-                tr("The transfer ended early: the target VM did not receive all the data"))
+            return name.map { tr("The transfer ended early: the target VM received \"%s\" incompletely or not at all", $0) }
+                ?? tr("The transfer ended early: the target VM did not receive all the data")
         case .noEntry:
-            return named(
-                tr("The target VM has no folder to put \"{name}\" in"),
-                tr("The target VM is missing a folder the copy needs"))
+            return name.map { tr("The target VM has no folder to put \"%s\" in", $0) }
+                ?? tr("The target VM is missing a folder the copy needs")
         case .notDirectory:
-            return named(
-                tr("In the target VM, a part of the path of \"{name}\" is not a folder"),
-                tr("In the target VM, a part of a path is not a folder"))
+            return name.map { tr("In the target VM, a part of the path of \"%s\" is not a folder", $0) }
+                ?? tr("In the target VM, a part of a path is not a folder")
         case .symlinkInPath:
-            return named(
-                tr("In the target VM, a link stands in the path of \"{name}\""),
-                tr("In the target VM, a link stands in the path of a file"))
+            return name.map { tr("In the target VM, a link stands in the path of \"%s\"", $0) }
+                ?? tr("In the target VM, a link stands in the path of a file")
         case .accessDenied:
-            return named(
-                tr("The target VM was not allowed to create \"{name}\""),
-                tr("The target VM was not allowed to create a file"))
+            return name.map { tr("The target VM was not allowed to create \"%s\"", $0) }
+                ?? tr("The target VM was not allowed to create a file")
         case .ioError:
-            return named(
-                tr("The target VM could not receive \"{name}\" (input/output error)"),
-                tr("The target VM could not receive the files (input/output error)"))
+            return name.map { tr("The target VM could not receive \"%s\" (input/output error)", $0) }
+                ?? tr("The target VM could not receive the files (input/output error)")
         default:
             let reason = systemText(Int32(truncatingIfNeeded: code.rawValue))
-            return named(
-                fill(tr("The target VM reported an error at \"{name}\": {reason}"), ["reason": reason]),
-                fill(tr("The target VM reported an error: {reason}"), ["reason": reason]))
+            return name.map { tr("The target VM reported an error at \"%s\": %s", $0, reason) }
+                ?? tr("The target VM reported an error: %s", reason)
         }
     }
 

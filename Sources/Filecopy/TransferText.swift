@@ -79,23 +79,3 @@ extension TransferFailure {
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 }
-
-/// Replaces each `{key}` in a translated template with its value, in one pass (a value that
-/// itself contains `{key}` is never expanded). Named placeholders let a translation put the
-/// values in any order.
-func fill(_ template: String, _ values: [String: String]) -> String {
-    var result = ""
-    var rest = Substring(template)
-    while let open = rest.firstIndex(of: "{") {
-        result += rest[..<open]
-        let afterOpen = rest.index(after: open)
-        if let close = rest[afterOpen...].firstIndex(of: "}"), let value = values[String(rest[afterOpen..<close])] {
-            result += value
-            rest = rest[rest.index(after: close)...]
-        } else {
-            result += "{"
-            rest = rest[afterOpen...]
-        }
-    }
-    return result + rest
-}

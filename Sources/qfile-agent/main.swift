@@ -2,6 +2,7 @@ import ArgumentParser
 import Filecopy
 import Glibc
 import Localization
+import SystemIO
 
 /// qfile-agent: the sending side of qubes.Filecopy. qvm-copy runs it through qrexec-client-vm,
 /// which connects its stdout to the receiving VM's qfile-unpacker and its stdin to the answer.
@@ -29,17 +30,13 @@ struct QfileAgent: ParsableCommand {
     @Flag(name: .shortAndLong, help: ArgumentHelp(tr("Say which entries were skipped.")))
     var verbose = false
 
-    @Argument(help: ArgumentHelp(tr("Files and folders to send.")))
-    var paths: [String] = []
+    @Argument(help: ArgumentHelp(tr("Files and folders to send."), valueName: "path"))
+    var paths: [String]
 
     static func main() {
         _ = setlocale(LC_ALL, "")
         Localization.setUp(localeDirectory: localeDirectory())
         Self.main(nil)
-    }
-
-    func validate() throws {
-        if paths.isEmpty { throw ValidationError(tr("Name at least one file or folder to send.")) }
     }
 
     func run() throws {
@@ -49,8 +46,7 @@ struct QfileAgent: ParsableCommand {
         do {
             try packer.send(Self.rawPaths(parsed: paths))
         } catch let failure as TransferFailure {
-            let line = "qfile-agent: " + failure.description + "\n"
-            _ = Array(line.utf8).withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress!, $0.count) }
+            printError("qfile-agent: " + failure.description)
             throw ExitCode(1)
         }
     }
