@@ -21,7 +21,7 @@ public final class SenderProgress {
     /// File data bytes sent so far.
     public private(set) var bytes: UInt64 = 0
     private var lastReport: UInt64 = 0
-    private var lastReportTime: Int64 = Int64.min
+    private var lastReportTime: Int64?
     private static let interval: Int64 = 100_000_000  // nanoseconds
 
     public init(style: Style) {
@@ -54,7 +54,7 @@ public final class SenderProgress {
     func report() {
         guard style != .silent, bytes != lastReport else { return }
         let now = Self.monotonicNanoseconds()
-        guard now - lastReportTime >= Self.interval else { return }
+        if let lastReportTime, now - lastReportTime < Self.interval { return }
         lastReportTime = now
         emit()
     }

@@ -16,6 +16,8 @@ public final class PipedProgram: @unchecked Sendable {
     public private(set) var received: [UInt8] = []
 
     public init(_ arguments: [String], environment: [String: String]? = nil, currentDirectory: String? = nil) throws {
+        // Writing to a program that has exited must be a failed write, not the test runner's death.
+        signal(SIGPIPE, SIG_IGN)
         scratch = try TemporaryDirectory()
         stderrPath = scratch.path + "/stderr"
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)

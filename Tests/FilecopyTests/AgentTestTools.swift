@@ -96,8 +96,10 @@ enum AgentTools {
         records.reduce(into: [:]) { counts, record in counts[record, default: 0] += 1 }
     }
 
-    /// `count` bytes of a repeating, position-dependent pattern (so a shifted or truncated copy differs).
+    /// `count` random bytes (so a shifted, truncated or mixed-up copy differs).
     static func pattern(_ count: Int) -> [UInt8] {
-        (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
+        guard let random = FileHandle(forReadingAtPath: "/dev/urandom") else { return [UInt8](repeating: 0x5A, count: count) }
+        defer { try? random.close() }
+        return [UInt8](random.readData(ofLength: count))
     }
 }
