@@ -72,6 +72,7 @@ public final class Packer {
         } catch let failure as TransferFailure {
             closeOpenDirectories()
             if failure.isLocal { cutStream() } else { output.close() }
+            progress.finish()  // ends the console line before the message
             throw failure
         }
         output.close()
