@@ -14,7 +14,7 @@ extension Packer {
     /// modification time. A file that shrank (early end) or grew or was rewritten throws
     /// `fileChanged` while the record is unfinished, and the stream is cut there.
     func sendRegularFile(_ name: UnsafePointer<CChar>, in parent: Int32, looked: stat) throws {
-        let descriptor = try openChecked(name, in: parent, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY, looked: looked)
+        let descriptor = try openChecked(name, in: parent, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
         defer { _ = Glibc.close(descriptor) }
         let file = FileDescriptor(rawValue: descriptor)
         let opened: stat

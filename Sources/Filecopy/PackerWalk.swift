@@ -87,7 +87,7 @@ extension Packer {
 
     /// Opens a directory (O_DIRECTORY | O_NOFOLLOW), sends its header and starts reading it.
     private func openDirectory(_ name: UnsafePointer<CChar>, in parent: Int32, looked: stat, parentPathLength: Int) throws {
-        let descriptor = try openChecked(name, in: parent, flags: O_RDONLY | O_DIRECTORY, looked: looked)
+        let descriptor = try openChecked(name, in: parent, flags: O_RDONLY | O_DIRECTORY)
         let header: FileHeader
         do {
             let opened = try FileSystem.status(of: FileDescriptor(rawValue: descriptor))
@@ -145,7 +145,7 @@ extension Packer {
 
     /// openat(2) with O_NOFOLLOW | O_CLOEXEC. An entry that became a link or vanished since it
     /// was looked up counts as changed.
-    func openChecked(_ name: UnsafePointer<CChar>, in parent: Int32, flags: Int32, looked: stat) throws -> Int32 {
+    func openChecked(_ name: UnsafePointer<CChar>, in parent: Int32, flags: Int32) throws -> Int32 {
         do {
             return try syscallRetrying { Glibc.openat(parent, name, flags | O_NOFOLLOW | O_CLOEXEC) }
         } catch let error as Errno {

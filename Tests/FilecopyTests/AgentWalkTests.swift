@@ -74,6 +74,16 @@ struct AgentWalkTests {
         #expect(Self.names(stream) == ["dir", "dir/x", "dir"])
     }
 
+    @Test func pathsAfterTheTerminatorMayStartWithADash() throws {
+        let folder = try TemporaryDirectory()
+        try AgentTools.write(folder("-v"), [1])
+        try AgentTools.write(folder("--ignore-symlinks"), [2])
+        let (finished, stream) = try AgentTools.sendAndAnswer(["--", "-v", "--ignore-symlinks"], currentDirectory: folder.path)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(Self.names(stream) == ["-v", "--ignore-symlinks"])
+        #expect(stream.records.map(\.body) == [[1], [2]])
+    }
+
     @Test func dotArgumentIsSentUnderTheFolderName() throws {
         let folder = try TemporaryDirectory()
         try AgentTools.makeDirectory(folder("here"))
