@@ -72,6 +72,38 @@ struct AgentRobustnessTests {
         #expect(!decodeStream(finished.stdout).ended)
     }
 
+    @Test func swappingTheTreeForALinkWhileItIsSentDoesNotRedirectTheWalk() throws {
+        // Every file is larger than the agent's buffer, so whatever the readdir order, the agent
+        // blocks inside the first file it meets and everything else is still to come.
+        let folder = try TemporaryDirectory()
+        let names = ["top/a.bin", "top/b.bin", "top/c.bin", "top/sub/inner.bin"]
+        var contents: [String: [UInt8]] = [:]
+        try AgentTools.makeDirectory(folder("top/sub"))
+        try AgentTools.makeDirectory(folder("elsewhere/sub"))
+        for name in names {
+            contents[name] = AgentTools.pattern(3 << 19)
+            try AgentTools.write(folder(name), contents[name]!)
+            try AgentTools.write(folder("elsewhere" + name.dropFirst(3)), Array("planted".utf8))
+        }
+        try AgentTools.write(folder("elsewhere/planted.txt"), Array("planted".utf8))
+
+        let agent = try PipedProgram([AgentTools.agent, folder("top")])
+        agent.read(64 << 10)
+        // While the agent is blocked, the tree is moved away and a link to other files takes its place.
+        #expect(rename(folder("top"), folder("moved")) == 0)
+        #expect(symlink("elsewhere", folder("top")) == 0)
+        agent.read(until: { decodeStream($0).ended })
+        agent.write(TransferResult(code: .success, crc32: CRC32.checksum(agent.received), lastName: nil).encoded)
+        agent.closeInput()
+        let finished = try #require(agent.wait())
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let records = decodeStream(finished.stdout).records
+        #expect(Set(records.map(\.nameString)) == Set(names + ["top", "top/sub"]))
+        for record in records where record.kind == .regular {
+            #expect(record.body == contents[record.nameString], "\(record.nameString)")
+        }
+    }
+
     @Test func receiverThatDisappearsEndsTheAgentWithoutHanging() throws {
         let (folder, _) = try Self.bigFile()
         let agent = try Self.startBlocked(folder)
