@@ -34,8 +34,7 @@ struct QfileAgent: ParsableCommand {
     var paths: [String]
 
     static func main() {
-        _ = setlocale(LC_ALL, "")
-        Localization.setUp(localeDirectory: localeDirectory())
+        Localization.setUp()
         Self.main(nil)
     }
 
@@ -71,15 +70,5 @@ struct QfileAgent: ParsableCommand {
         }
         // Should this ever disagree with the parser, trust the parser.
         return result.count == parsed.count ? result : parsed.map { Array($0.utf8) }
-    }
-
-    /// `share/locale` beside the installed program (readlink of /proc/self/exe, then `../share/locale`).
-    static func localeDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return "/usr/share/locale" }
-        let executable = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let binDirectory = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        return binDirectory + "/../share/locale"
     }
 }
