@@ -23,7 +23,7 @@ public struct PackerOptions: Sendable {
 ///
 /// A file that changes while it is sent, an unreadable file or an early error from the receiver
 /// ends the transfer at once: the record in progress is never completed, so the receiver
-/// cannot publish a file of the wrong size.
+/// cannot publish a file of the wrong size. One Packer makes one transfer.
 public final class Packer {
     let options: PackerOptions
     let progress: SenderProgress
@@ -76,8 +76,8 @@ public final class Packer {
             throw failure
         }
         output.close()
-        let result = try earlySuccess ?? awaitAnswer()
         progress.finish()
+        let result = try earlySuccess ?? awaitAnswer()
         if let failure = TransferFailure.check(result, sentCRC: output.crc.value) { throw failure }
     }
 
