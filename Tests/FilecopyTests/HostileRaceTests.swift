@@ -1,0 +1,117 @@
+import FilecopyWire
+import Glibc
+import Testing
+import TestSupport
+
+/// A concurrent attacker in the receiving VM (or a user moving folders, as in Qubes QSB-014)
+/// changes the incoming folder while the sender holds the stream open. The receiver must
+/// resolve every name afresh beneath the incoming folder and never write outside it.
+@Suite("Hostile races")
+struct HostileRaceTests {
+    /// Starts a receiver, sends `first`, and waits until `appears` exists in the incoming folder.
+    func startAndWait(
+        _ fixture: HostileFixture, first: [UInt8], appears relative: String, options: [String] = []
+    ) throws -> Started {
+        let receiver = try Started(fixture.receiverArguments(options))
+        #expect(receiver.write(first))
+        let ready = waitUntil { status(fixture.incoming + "/" + relative).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
+        #expect(ready, "\(relative) never appeared")
+        return receiver
+    }
+
+    func records(_ build: (inout StreamBuilder) -> Void) -> [UInt8] {
+        var builder = StreamBuilder()
+        build(&builder)
+        return builder.bytes
+    }
+
+    /// QSB-014: the directory just received is moved out of the incoming folder and a symlink
+    /// to the outside put in its place; the next name below it must not follow the link.
+    @Test func directorySwappedForSymlinkBetweenRecords() throws {
+        let fixture = try HostileFixture()
+        let first = records { $0.directory("d") }
+        let receiver = try startAndWait(fixture, first: first, appears: "d")
+        #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
+        #expect(symlink(fixture.outside, fixture.incoming + "/d") == 0)
+        let before = fixture.outsideSnapshot()
+        let rest = stream { $0.file("d/x", "pwned"); $0.directory("d") }
+        receiver.write(rest)
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: first + rest, codes: [40], lastName: nil)
+        expectConfined(fixture, before: before, absent: ["outside/x", "outside/moved/x"], tree: ["d@"])
+    }
+
+    /// The directory is moved away with nothing in its place: the parent is missing (2), and
+    /// the moved directory (now outside) receives nothing.
+    @Test func directoryMovedAwayBetweenRecords() throws {
+        let fixture = try HostileFixture()
+        let first = records { $0.directory("d") }
+        let receiver = try startAndWait(fixture, first: first, appears: "d")
+        #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
+        let before = fixture.outsideSnapshot()
+        let rest = stream { $0.file("d/x", "pwned"); $0.directory("d") }
+        receiver.write(rest)
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: first + rest, codes: [2], lastName: nil)
+        expectConfined(fixture, before: before, absent: ["outside/moved/x"], tree: [])
+    }
+
+    /// A nested directory swapped for a symlink: the deeper name must not follow it.
+    @Test func nestedDirectorySwappedForSymlink() throws {
+        let fixture = try HostileFixture()
+        let first = records { $0.directory("d"); $0.directory("d/e") }
+        let receiver = try startAndWait(fixture, first: first, appears: "d/e")
+        #expect(rename(fixture.incoming + "/d/e", fixture.outside + "/moved") == 0)
+        #expect(symlink(fixture.outside, fixture.incoming + "/d/e") == 0)
+        let before = fixture.outsideSnapshot()
+        let rest = stream { $0.directory("d/e/sub"); $0.file("d/e/x", "pwned") }
+        receiver.write(rest)
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: first + rest, codes: [40], lastName: nil)
+        expectConfined(
+            fixture, before: before, absent: ["outside/sub", "outside/x", "outside/moved/sub", "outside/moved/x"],
+            tree: ["d/", "d/e@"])
+    }
+
+    /// A dangling symlink planted at the very name the next record creates: the file is refused
+    /// as existing (17) and the link's target never appears.
+    @Test func symlinkPlantedAtTheNextName() throws {
+        let fixture = try HostileFixture()
+        let first = records { $0.directory("d") }
+        let receiver = try startAndWait(fixture, first: first, appears: "d")
+        #expect(symlink(fixture.outside + "/created", fixture.incoming + "/d/x") == 0)
+        let before = fixture.outsideSnapshot()
+        let rest = stream { $0.file("d/x", "pwned"); $0.directory("d") }
+        receiver.write(rest)
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: first + rest, codes: [17], lastName: bytes("d/x"))
+        expectConfined(fixture, before: before, absent: ["outside/created"], tree: ["d/", "d/x@"])
+    }
+
+    /// The parent directory is swapped for a symlink while a large body is mid-transfer. The
+    /// file was opened beneath the old directory, but it must not be published there (now
+    /// outside) nor through the link: the transfer fails and nothing appears outside.
+    @Test func directorySwappedWhileBodyIsMidTransfer() throws {
+        let fixture = try HostileFixture()
+        let size = 4 << 20
+        var builder = StreamBuilder()
+        builder.directory("d")
+        builder.record(name: bytes("d/big"), mode: 0o100644, fileLength: UInt64(size), body: [])
+        let head = builder.bytes
+        let chunk = [UInt8](repeating: 0x42, count: 1 << 20)
+        let receiver = try Started(fixture.receiverArguments())
+        #expect(receiver.write(head))
+        // The pipe holds at most 64 KiB: once this write returns, the receiver is inside the body.
+        #expect(receiver.write(chunk))
+        #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
+        #expect(symlink(fixture.outside, fixture.incoming + "/d") == 0)
+        let before = fixture.outsideSnapshot()
+        var rest = [UInt8](repeating: 0x42, count: size - chunk.count)
+        rest += stream { $0.directory("d") }
+        receiver.write(rest)
+        let received = Received(receiver.finish())
+        #expect(received.result != nil)
+        #expect(received.result?.code.isSuccess == false, "the file was published after its directory left")
+        expectConfined(fixture, before: before, absent: ["outside/big", "outside/moved/big"], tree: ["d@"])
+    }
+}
