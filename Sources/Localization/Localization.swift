@@ -26,3 +26,22 @@ public enum Localization {
         _ = csys_bind_textdomain_codeset(textDomain, "UTF-8")
     }
 }
+
+/// The translation of `message` with each `%s` replaced, in order, by `arguments`
+/// (a C-format string for translators, filled without printf).
+public func tr(_ message: StaticString, _ arguments: String...) -> String {
+    fill(tr(message), arguments)
+}
+
+/// Replaces each `%s` in `template`, in order, with `arguments`.
+public func fill(_ template: String, _ arguments: [String]) -> String {
+    var result = ""
+    var remaining = arguments[...]
+    var rest = template[...]
+    while let marker = rest.firstRange(of: "%s") {
+        result += rest[..<marker.lowerBound]
+        result += remaining.popFirst() ?? "%s"
+        rest = rest[marker.upperBound...]
+    }
+    return result + rest
+}
