@@ -94,7 +94,7 @@ struct HostileLimitTests {
         _ fixture: HostileFixture, wire: [UInt8], code: UInt32, options: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let receiver = try Started(fixture.receiverArguments(options))
+        let receiver = try fixture.start(options)
         receiver.write(wire)
         let answered = waitUntil { !receiver.process.isRunning }
         #expect(answered, "receiver still waits for input after a refusable header", sourceLocation: sourceLocation)

@@ -19,10 +19,15 @@ final class HostileFixture: @unchecked Sendable {
         // A receiver answers into a closed pipe at any time; EPIPE is a test failure, SIGPIPE
         // would kill the whole test runner.
         signal(SIGPIPE, SIG_IGN)
-        guard mkdir(root("incoming"), 0o755) == 0, mkdir(root("outside"), 0o755) == 0 else {
+        guard mkdir(root("incoming"), 0o755) == 0, mkdir(root("outside"), 0o755) == 0, mkdir(root("home"), 0o755) == 0
+        else {
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
     }
+
+    /// The receiver's environment: an empty home, so no user's receiver.conf changes its
+    /// limits or conflict policy.
+    var receiverEnvironment: [String: String] { ["HOME": root("home"), "PATH": "/usr/bin:/bin"] }
 
     /// `qfile-unpacker [options] <our uid> <incoming>`.
     func receiverArguments(_ options: [String] = []) -> [String] {
@@ -31,13 +36,18 @@ final class HostileFixture: @unchecked Sendable {
 
     /// Feeds `stream` as the receiver's whole stdin and waits for it.
     func receive(_ stream: [UInt8], options: [String] = []) throws -> Received {
-        Received(try run(receiverArguments(options), stdin: stream))
+        Received(try run(receiverArguments(options), stdin: stream, environment: receiverEnvironment))
     }
 
     /// Everything under the root except the incoming folder, with contents: what an attack
     /// would change.
     func outsideSnapshot() -> [String: String] {
         snapshot(root.path).filter { !$0.key.hasPrefix("incoming/") && $0.key != "incoming" }
+    }
+
+    /// Starts the receiver with a pipe on its stdin (see `Started`).
+    func start(_ options: [String] = []) throws -> Started {
+        try Started(receiverArguments(options), environment: receiverEnvironment)
     }
 
     /// The incoming folder's entries, one string each: `name/` for a directory, `name@` for a
