@@ -137,4 +137,24 @@ struct HostileKnownFailures {
             fixture, before: before, absent: ["outside/sub", "outside/x", "outside/moved/sub", "outside/moved/x"],
             tree: ["d/", "d/e@"])
     }
+
+    /// Without Landlock, a file whose parent directory is moved out of the incoming folder
+    /// while its body is in transfer is published in the moved directory, outside. The
+    /// receiver holds the parent's fd from the header to `linkat`; only Landlock (EACCES)
+    /// stops the link today. The parent must be resolved again beneath the incoming folder at
+    /// publish time (and found to be the same directory) before linking.
+    @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: [Set<KernelLayer>([.landlock]), [.landlock, .openat2]])
+    func directorySwappedWhileBodyIsMidTransferWithoutLandlock(_ removed: Set<KernelLayer>) throws {
+        try HostileRaceTests.swapDirectoryWhileBodyIsMidTransfer(without: removed)
+    }
+
+    /// Without openat2 the receiver walks parents one component at a time with
+    /// `O_PATH | O_DIRECTORY | O_NOFOLLOW`, so a symlink anywhere in the path answers ENOTDIR:
+    /// these cases (labels from the theme tables) pass with openat2 and fail without it.
+    static let failingWithoutOpenat2: Set<String> = ["link in the middle of a deep path"]
+
+    @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: HostileLayerTests.everyTable.filter { failingWithoutOpenat2.contains($0.label) })
+    func symlinkInPathIsELOOPWithoutOpenat2(_ hostile: HostileCase) throws {
+        try expectRefusal(hostile, without: [.openat2])
+    }
 }

@@ -13,8 +13,11 @@ final class HostileFixture: @unchecked Sendable {
     let root: TemporaryDirectory
     var incoming: String { root("incoming") }
     var outside: String { root("outside") }
+    /// Kernel layers taken away from the receiver (see `KernelLayer`).
+    let removed: Set<KernelLayer>
 
-    init() throws {
+    init(without removed: Set<KernelLayer> = KernelLayer.removedByEnvironment) throws {
+        self.removed = removed
         root = try TemporaryDirectory()
         // A receiver answers into a closed pipe at any time; EPIPE is a test failure, SIGPIPE
         // would kill the whole test runner.
@@ -23,15 +26,17 @@ final class HostileFixture: @unchecked Sendable {
         else {
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
+        if !removed.isEmpty { try LayerRemover.writeFilter(removing: removed, to: root("seccomp.bpf")) }
     }
 
     /// The receiver's environment: an empty home, so no user's receiver.conf changes its
     /// limits or conflict policy.
     var receiverEnvironment: [String: String] { ["HOME": root("home"), "PATH": "/usr/bin:/bin"] }
 
-    /// `qfile-unpacker [options] <our uid> <incoming>`.
+    /// `qfile-unpacker [options] <our uid> <incoming>`, wrapped to take away `removed`.
     func receiverArguments(_ options: [String] = []) -> [String] {
-        [Programs.path("qfile-unpacker")] + options + [String(getuid()), incoming]
+        let plain = [Programs.path("qfile-unpacker")] + options + [String(getuid()), incoming]
+        return removed.isEmpty ? plain : LayerRemover.wrap(plain, filterPath: root("seccomp.bpf"))
     }
 
     /// Feeds `stream` as the receiver's whole stdin and waits for it.
@@ -115,8 +120,11 @@ func stream(_ build: (inout StreamBuilder) -> Void) -> [UInt8] {
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Runs `hostile` and checks everything a refusal must satisfy.
-func expectRefusal(_ hostile: HostileCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let fixture = try HostileFixture()
+func expectRefusal(
+    _ hostile: HostileCase, without removed: Set<KernelLayer> = KernelLayer.removedByEnvironment,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let fixture = try HostileFixture(without: removed)
     try hostile.prepare(fixture)
     let before = fixture.outsideSnapshot()
     let wire = hostile.stream(fixture)
@@ -156,12 +164,18 @@ func expectConfined(
     _ fixture: HostileFixture, before: [String: String], absent: [String], tree: Set<String>?,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    #expect(fixture.outsideSnapshot() == before, "something outside the incoming folder changed", sourceLocation: sourceLocation)
+    let after = fixture.outsideSnapshot()
+    let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+    #expect(changed.isEmpty, "changed outside the incoming folder: \(changed)", sourceLocation: sourceLocation)
     for path in absent {
         #expect(!exists(fixture.root(path)), "\(path) was created", sourceLocation: sourceLocation)
     }
     if let tree {
-        #expect(fixture.incomingTree() == tree, "incoming folder differs", sourceLocation: sourceLocation)
+        let found = fixture.incomingTree()
+        #expect(
+            found == tree,
+            "incoming folder: unexpected \(found.subtracting(tree).sorted()), missing \(tree.subtracting(found).sorted())",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -225,7 +239,8 @@ func tree(_ directory: String) -> Set<String> {
 }
 
 /// Every entry under `directory` by relative path (bytes that are not UTF-8 shown as U+FFFD),
-/// with `dir`, `link:TARGET` or `file:MODE:CONTENT`; never follows symlinks.
+/// with `dir`, `link:TARGET` or `file:MODE:CONTENT` (`file:MODE:N bytes` past 4 KiB); never
+/// follows symlinks.
 func snapshot(_ directory: String) -> [String: String] {
     var found: [String: String] = [:]
     func walk(_ relative: [UInt8]) {
@@ -247,8 +262,12 @@ func snapshot(_ directory: String) -> [String: String] {
                 let count = withCString(path) { readlink($0, &target, 4096) }
                 found[shown] = "link:" + String(decoding: target.prefix(max(count, 0)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             case S_IFREG:
-                let content = FileManager.default.contents(atPath: String(decoding: path, as: UTF8.self))
-                    .map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                // Contents of small files; large ones by size (enough to see a change).
+                let content =
+                    info.st_size > 4096
+                    ? "\(info.st_size) bytes"
+                    : FileManager.default.contents(atPath: String(decoding: path, as: UTF8.self))
+                        .map { String(decoding: $0, as: UTF8.self) } ?? "?"
                 found[shown] = "file:\(String(info.st_mode & 0o7777, radix: 8)):\(content)"
             default:
                 found[shown] = "special:\(String(info.st_mode, radix: 8))"
