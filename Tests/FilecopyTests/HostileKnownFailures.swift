@@ -143,9 +143,9 @@ struct HostileKnownFailures {
     /// receiver holds the parent's fd from the header to `linkat`; only Landlock (EACCES)
     /// stops the link today. The parent must be resolved again beneath the incoming folder at
     /// publish time (and found to be the same directory) before linking.
-    @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: [Set<KernelLayer>([.landlock]), [.landlock, .openat2]])
-    func directorySwappedWhileBodyIsMidTransferWithoutLandlock(_ removed: Set<KernelLayer>) throws {
-        try HostileRaceTests.swapDirectoryWhileBodyIsMidTransfer(without: removed)
+    @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: [ReceiverSetup(removed: [.landlock]), ReceiverSetup(removed: [.landlock, .openat2])])
+    func directorySwappedWhileBodyIsMidTransferWithoutLandlock(_ setup: ReceiverSetup) throws {
+        try HostileRaceTests.swapDirectoryWhileBodyIsMidTransfer(setup)
     }
 
     /// Without openat2 the receiver walks parents one component at a time with
@@ -155,6 +155,6 @@ struct HostileKnownFailures {
 
     @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: HostileLayerTests.everyTable.filter { failingWithoutOpenat2.contains($0.label) })
     func symlinkInPathIsELOOPWithoutOpenat2(_ hostile: HostileCase) throws {
-        try expectRefusal(hostile, without: [.openat2])
+        try expectRefusal(hostile, setup: ReceiverSetup(removed: [.openat2]))
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import TestSupport
 
@@ -17,7 +18,7 @@ struct HostileLayerTests {
     static let tables = everyTable.filter { !HostileKnownFailures.failingWithoutOpenat2.contains($0.label) }
 
     @Test(arguments: tables) func refusedWithoutLandlockOrOpenat2(_ hostile: HostileCase) throws {
-        try expectRefusal(hostile, without: Self.removed)
+        try expectRefusal(hostile, setup: ReceiverSetup(removed: Self.removed))
     }
 
     /// The harness really takes the layers away: the receiver reports it runs without them.
@@ -30,5 +31,14 @@ struct HostileLayerTests {
         let report = received.finished.stderr
         #expect(report.contains("Landlock ABI") == !removed.contains(.landlock), "\(report)")
         #expect(report.contains("openat2 yes") == !removed.contains(.openat2), "\(report)")
+    }
+}
+
+/// The refusal tables with the receiver started as an unprivileged user (nobody), which takes
+/// the user-namespace path to its chroot; the outside folder is writable by everyone.
+@Suite("Hostile streams against an unprivileged receiver", .enabled(if: getuid() == 0, "needs root to become nobody"))
+struct HostileUnprivilegedTests {
+    @Test(arguments: HostileLayerTests.tables) func refusedAsNobody(_ hostile: HostileCase) throws {
+        try expectRefusal(hostile, setup: ReceiverSetup(unprivileged: true))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// A kernel feature the receiver relies on, which a test can take away to check that the other
@@ -25,6 +26,33 @@ enum KernelLayer: String, Sendable, CaseIterable, CustomTestStringConvertible {
         let names = ProcessInfo.processInfo.environment["INTERVM_HOSTILE_WITHOUT"] ?? ""
         return Set(names.split(separator: ",").compactMap { KernelLayer(rawValue: String($0)) })
     }()
+}
+
+/// How the receiver runs in a hostile test: which kernel layers are taken away, and whether it
+/// runs as an unprivileged user (nobody, through `setpriv`) instead of root.
+struct ReceiverSetup: Hashable, Sendable, CustomTestStringConvertible {
+    var removed: Set<KernelLayer> = []
+    var unprivileged = false
+
+    static let nobody: uid_t = 65534
+
+    /// From the environment: `$INTERVM_HOSTILE_WITHOUT` (see `KernelLayer`) and
+    /// `$INTERVM_HOSTILE_AS_NOBODY=1` (only honoured when the tests run as root).
+    static let fromEnvironment = ReceiverSetup(
+        removed: KernelLayer.removedByEnvironment,
+        unprivileged: getuid() == 0 && ProcessInfo.processInfo.environment["INTERVM_HOSTILE_AS_NOBODY"] == "1")
+
+    var testDescription: String {
+        let layers = removed.isEmpty ? "all layers" : "without " + removed.map(\.rawValue).sorted().joined(separator: ", ")
+        return layers + (unprivileged ? ", as nobody" : ", as root")
+    }
+
+    /// The setups a race test runs under: as is, then with Landlock and openat2 taken away
+    /// (bubblewrap), then unprivileged (setpriv, when the tests run as root).
+    static let raceVariants: [ReceiverSetup] =
+        [ReceiverSetup()]
+        + (LayerRemover.isAvailable ? [ReceiverSetup(removed: [.landlock, .openat2])] : [])
+        + (getuid() == 0 ? [ReceiverSetup(unprivileged: true)] : [])
 }
 
 /// Runs programs with some kernel layers made to fail with ENOSYS, through bubblewrap's

@@ -8,10 +8,6 @@ import TestSupport
 /// resolve every name afresh beneath the incoming folder and never write outside it.
 @Suite("Hostile races")
 struct HostileRaceTests {
-    /// Each race runs with every layer, and again without Landlock and openat2 when bubblewrap
-    /// can take them away.
-    static let variants: [Set<KernelLayer>] = LayerRemover.isAvailable ? [[], [.landlock, .openat2]] : [[]]
-
     /// Starts a receiver, sends `first`, and waits until `appears` exists in the incoming folder.
     static func startAndWait(
         _ fixture: HostileFixture, first: [UInt8], appears relative: String, options: [String] = []
@@ -33,8 +29,8 @@ struct HostileRaceTests {
 
     /// The directory is moved away with nothing in its place: the parent is missing (2), and
     /// the moved directory (now outside) receives nothing.
-    @Test(arguments: variants) func directoryMovedAwayBetweenRecords(_ removed: Set<KernelLayer>) throws {
-        let fixture = try HostileFixture(without: removed)
+    @Test(arguments: ReceiverSetup.raceVariants) func directoryMovedAwayBetweenRecords(_ setup: ReceiverSetup) throws {
+        let fixture = try HostileFixture(setup)
         let first = Self.records { $0.directory("d") }
         let receiver = try Self.startAndWait(fixture, first: first, appears: "d")
         #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
@@ -49,8 +45,8 @@ struct HostileRaceTests {
 
     /// A dangling symlink planted at the very name the next record creates: the file is refused
     /// as existing (17) and the link's target never appears.
-    @Test(arguments: variants) func symlinkPlantedAtTheNextName(_ removed: Set<KernelLayer>) throws {
-        let fixture = try HostileFixture(without: removed)
+    @Test(arguments: ReceiverSetup.raceVariants) func symlinkPlantedAtTheNextName(_ setup: ReceiverSetup) throws {
+        let fixture = try HostileFixture(setup)
         let first = Self.records { $0.directory("d") }
         let receiver = try Self.startAndWait(fixture, first: first, appears: "d")
         #expect(symlink(fixture.outside + "/created", fixture.incoming + "/d/x") == 0)
@@ -66,12 +62,13 @@ struct HostileRaceTests {
     /// file was opened beneath the old directory, but it must not be published there (now
     /// outside) nor through the link: the transfer fails and nothing appears outside.
     /// (Without Landlock: see `HostileKnownFailures`.)
-    @Test func directorySwappedWhileBodyIsMidTransfer() throws {
-        try Self.swapDirectoryWhileBodyIsMidTransfer(without: [])
+    @Test(arguments: ReceiverSetup.raceVariants.filter { !$0.removed.contains(.landlock) })
+    func directorySwappedWhileBodyIsMidTransfer(_ setup: ReceiverSetup) throws {
+        try Self.swapDirectoryWhileBodyIsMidTransfer(setup)
     }
 
-    static func swapDirectoryWhileBodyIsMidTransfer(without removed: Set<KernelLayer>) throws {
-        let fixture = try HostileFixture(without: removed)
+    static func swapDirectoryWhileBodyIsMidTransfer(_ setup: ReceiverSetup) throws {
+        let fixture = try HostileFixture(setup)
         let size = 4 << 20
         var builder = StreamBuilder()
         builder.directory("d")

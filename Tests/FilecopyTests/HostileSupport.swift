@@ -13,11 +13,17 @@ final class HostileFixture: @unchecked Sendable {
     let root: TemporaryDirectory
     var incoming: String { root("incoming") }
     var outside: String { root("outside") }
-    /// Kernel layers taken away from the receiver (see `KernelLayer`).
-    let removed: Set<KernelLayer>
+    /// How the receiver runs (kernel layers taken away, unprivileged).
+    let setup: ReceiverSetup
+    /// The user the receiver receives as.
+    var receivingUID: uid_t { setup.unprivileged ? ReceiverSetup.nobody : getuid() }
 
-    init(without removed: Set<KernelLayer> = KernelLayer.removedByEnvironment) throws {
-        self.removed = removed
+    convenience init(without removed: Set<KernelLayer>) throws {
+        try self.init(ReceiverSetup(removed: removed))
+    }
+
+    init(_ setup: ReceiverSetup = .fromEnvironment) throws {
+        self.setup = setup
         root = try TemporaryDirectory()
         // A receiver answers into a closed pipe at any time; EPIPE is a test failure, SIGPIPE
         // would kill the whole test runner.
@@ -26,17 +32,27 @@ final class HostileFixture: @unchecked Sendable {
         else {
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
-        if !removed.isEmpty { try LayerRemover.writeFilter(removing: removed, to: root("seccomp.bpf")) }
+        if !setup.removed.isEmpty { try LayerRemover.writeFilter(removing: setup.removed, to: root("seccomp.bpf")) }
+        if setup.unprivileged {
+            // nobody receives into incoming/; outside/ is writable by anyone, so only the
+            // receiver's own defences keep it empty.
+            guard chmod(root.path, 0o755) == 0, chown(incoming, ReceiverSetup.nobody, ReceiverSetup.nobody) == 0,
+                chmod(outside, 0o777) == 0
+            else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        }
     }
 
     /// The receiver's environment: an empty home, so no user's receiver.conf changes its
     /// limits or conflict policy.
     var receiverEnvironment: [String: String] { ["HOME": root("home"), "PATH": "/usr/bin:/bin"] }
 
-    /// `qfile-unpacker [options] <our uid> <incoming>`, wrapped to take away `removed`.
+    /// `qfile-unpacker [options] <uid> <incoming>`, run as `setup` says.
     func receiverArguments(_ options: [String] = []) -> [String] {
-        let plain = [Programs.path("qfile-unpacker")] + options + [String(getuid()), incoming]
-        return removed.isEmpty ? plain : LayerRemover.wrap(plain, filterPath: root("seccomp.bpf"))
+        var arguments = [Programs.path("qfile-unpacker")] + options + [String(receivingUID), incoming]
+        if setup.unprivileged {
+            arguments = ["/usr/bin/setpriv", "--reuid=\(ReceiverSetup.nobody)", "--regid=\(ReceiverSetup.nobody)", "--clear-groups"] + arguments
+        }
+        return setup.removed.isEmpty ? arguments : LayerRemover.wrap(arguments, filterPath: root("seccomp.bpf"))
     }
 
     /// Feeds `stream` as the receiver's whole stdin and waits for it.
@@ -61,16 +77,28 @@ final class HostileFixture: @unchecked Sendable {
 
     // Small helpers for preparing the folders before a transfer.
 
+    // Entries made in incoming/ belong to the receiving user, as they would in real life.
+
     func makeDirectory(_ relative: String) throws {
         guard mkdir(root(relative), 0o755) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        try own(relative)
     }
 
     func makeFile(_ relative: String, _ content: String) throws {
         try Data(content.utf8).write(to: URL(fileURLWithPath: root(relative)))
+        try own(relative)
     }
 
     func makeSymlink(_ relative: String, to target: String) throws {
         guard symlink(target, root(relative)) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        try own(relative)
+    }
+
+    private func own(_ relative: String) throws {
+        guard setup.unprivileged, relative.hasPrefix("incoming/") else { return }
+        guard lchown(root(relative), ReceiverSetup.nobody, ReceiverSetup.nobody) == 0 else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
     }
 
     func contents(_ relative: String) -> String? {
@@ -121,10 +149,9 @@ func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Runs `hostile` and checks everything a refusal must satisfy.
 func expectRefusal(
-    _ hostile: HostileCase, without removed: Set<KernelLayer> = KernelLayer.removedByEnvironment,
-    sourceLocation: SourceLocation = #_sourceLocation
+    _ hostile: HostileCase, setup: ReceiverSetup = .fromEnvironment, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-    let fixture = try HostileFixture(without: removed)
+    let fixture = try HostileFixture(setup)
     try hostile.prepare(fixture)
     let before = fixture.outsideSnapshot()
     let wire = hostile.stream(fixture)
