@@ -114,6 +114,6 @@ struct HostileExistingTests {
         #expect(fixture.incomingTree() == ["evil@", "evil (1)"])
         #expect(fixture.contents("incoming/evil (1)") == "data")
         #expect(fixture.outsideSnapshot() == before)
-        #expect(!exists(fixture.outside + "/created"))
+        #expect(!pathExists(fixture.outside + "/created"))
     }
 }

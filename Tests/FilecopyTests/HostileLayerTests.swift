@@ -36,7 +36,7 @@ struct HostileLayerTests {
 
 /// The refusal tables with the receiver started as an unprivileged user (nobody), which takes
 /// the user-namespace path to its chroot; the outside folder is writable by everyone.
-@Suite("Hostile streams against an unprivileged receiver", .enabled(if: getuid() == 0, "needs root to become nobody"))
+@Suite("Hostile streams against an unprivileged receiver", .enabled(if: ReceiverSetup.nobodyCanRunReceiver, "needs root, and nobody able to run the receiver"))
 struct HostileUnprivilegedTests {
     @Test(arguments: HostileLayerTests.tables) func refusedAsNobody(_ hostile: HostileCase) throws {
         try expectRefusal(hostile, setup: ReceiverSetup(unprivileged: true))

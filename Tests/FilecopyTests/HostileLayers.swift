@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// A kernel feature the receiver relies on, which a test can take away to check that the other
 /// layers still hold on their own (as on an older or differently configured kernel).
@@ -52,7 +53,17 @@ struct ReceiverSetup: Hashable, Sendable, CustomTestStringConvertible {
     static let raceVariants: [ReceiverSetup] =
         [ReceiverSetup()]
         + (LayerRemover.isAvailable ? [ReceiverSetup(removed: [.landlock, .openat2])] : [])
-        + (getuid() == 0 ? [ReceiverSetup(unprivileged: true)] : [])
+        + (nobodyCanRunReceiver ? [ReceiverSetup(unprivileged: true)] : [])
+
+    /// True when the tests run as root and `nobody` can start the receiver. (On a shared
+    /// machine another suite's clean-up can make `/` unreadable for others: TemporaryDirectory
+    /// chmods through symlinks.)
+    static let nobodyCanRunReceiver: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = try? run(
+            ["/usr/bin/setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", Programs.path("qfile-unpacker"), "--help"])
+        return probe?.status == 0
+    }()
 }
 
 /// Runs programs with some kernel layers made to fail with ENOSYS, through bubblewrap's

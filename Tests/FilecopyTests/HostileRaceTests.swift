@@ -14,7 +14,7 @@ struct HostileRaceTests {
     ) throws -> Started {
         let receiver = try fixture.start(options)
         #expect(receiver.write(first))
-        let ready = waitUntil { status(fixture.incoming + "/" + relative).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
+        let ready = waitUntil { lstatOrNil(fixture.incoming + "/" + relative).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
         #expect(ready, "\(relative) never appeared")
         return receiver
     }

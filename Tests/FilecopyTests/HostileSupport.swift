@@ -63,7 +63,7 @@ final class HostileFixture: @unchecked Sendable {
     /// Everything under the root except the incoming folder, with contents: what an attack
     /// would change.
     func outsideSnapshot() -> [String: String] {
-        snapshot(root.path).filter { !$0.key.hasPrefix("incoming/") && $0.key != "incoming" }
+        entrySnapshot(root.path).filter { !$0.key.hasPrefix("incoming/") && $0.key != "incoming" }
     }
 
     /// Starts the receiver with a pipe on its stdin (see `Started`).
@@ -73,7 +73,7 @@ final class HostileFixture: @unchecked Sendable {
 
     /// The incoming folder's entries, one string each: `name/` for a directory, `name@` for a
     /// symlink, `name` for anything else. Hidden and temporary names are included.
-    func incomingTree() -> Set<String> { tree(incoming) }
+    func incomingTree() -> Set<String> { entryTree(incoming) }
 
     // Small helpers for preparing the folders before a transfer.
 
@@ -176,7 +176,7 @@ func expectAnswer(
     #expect(codes.contains(result.code.rawValue), "code \(result.code) not in \(codes.sorted()); stderr: \(received.finished.stderr)", sourceLocation: sourceLocation)
     #expect(received.finished.status == Int32(result.code.rawValue & 0xFF), "exit status is not code & 0xFF", sourceLocation: sourceLocation)
     if let lastName {
-        #expect(result.lastName == lastName, "last_name \(printable(result.lastName ?? [])) != \(printable(lastName))", sourceLocation: sourceLocation)
+        #expect(result.lastName == lastName, "last_name \(printableBytes(result.lastName ?? [])) != \(printableBytes(lastName))", sourceLocation: sourceLocation)
     }
     if result.code.isSuccess {
         #expect(result.crc32 == CRC32.checksum(wire), "success CRC is not the CRC of the whole stream", sourceLocation: sourceLocation)
@@ -195,7 +195,7 @@ func expectConfined(
     let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
     #expect(changed.isEmpty, "changed outside the incoming folder: \(changed)", sourceLocation: sourceLocation)
     for path in absent {
-        #expect(!exists(fixture.root(path)), "\(path) was created", sourceLocation: sourceLocation)
+        #expect(!pathExists(fixture.root(path)), "\(path) was created", sourceLocation: sourceLocation)
     }
     if let tree {
         let found = fixture.incomingTree()
@@ -220,34 +220,34 @@ func prefixCRCs(_ bytes: [UInt8]) -> Set<UInt32> {
 }
 
 /// Bytes shown with non-printable ones escaped, for messages.
-func printable(_ name: [UInt8]) -> String {
+func printableBytes(_ name: [UInt8]) -> String {
     name.map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
 }
 
 /// True when `path` names anything, a dangling symlink included (`lstat`).
-func exists(_ path: String) -> Bool { status(bytes: Array(path.utf8)) != nil }
+func pathExists(_ path: String) -> Bool { lstatOrNil(bytes: Array(path.utf8)) != nil }
 
 /// `exists` for a path given as raw bytes (names that are not UTF-8).
-func exists(bytes path: [UInt8]) -> Bool { status(bytes: path) != nil }
+func pathExists(bytes path: [UInt8]) -> Bool { lstatOrNil(bytes: path) != nil }
 
 /// `lstat` of `path`; nil when it does not exist.
-func status(_ path: String) -> stat? { status(bytes: Array(path.utf8)) }
+func lstatOrNil(_ path: String) -> stat? { lstatOrNil(bytes: Array(path.utf8)) }
 
 /// `lstat` of a path given as raw bytes; nil when it does not exist.
-func status(bytes path: [UInt8]) -> stat? {
+func lstatOrNil(bytes path: [UInt8]) -> stat? {
     var info = stat()
-    let found = withCString(path) { lstat($0, &info) } == 0
+    let found = withCPathBytes(path) { lstat($0, &info) } == 0
     return found ? info : nil
 }
 
 /// Calls `body` with `path` as a NUL-terminated C string.
-func withCString<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+func withCPathBytes<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
     (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
 /// Names in `directory` as raw bytes, without `.` and `..` (`readdir`).
-func entries(bytes directory: [UInt8]) -> [[UInt8]] {
-    guard let stream = withCString(directory, { opendir($0) }) else { return [] }
+func directoryEntries(bytes directory: [UInt8]) -> [[UInt8]] {
+    guard let stream = withCPathBytes(directory, { opendir($0) }) else { return [] }
     defer { closedir(stream) }
     var names: [[UInt8]] = []
     while let entry = readdir(stream) {
@@ -259,8 +259,8 @@ func entries(bytes directory: [UInt8]) -> [[UInt8]] {
 
 /// Every entry under `directory` by relative path (never following symlinks): `name/`,
 /// `name@` or `name`.
-func tree(_ directory: String) -> Set<String> {
-    Set(snapshot(directory).map { key, value in
+func entryTree(_ directory: String) -> Set<String> {
+    Set(entrySnapshot(directory).map { key, value in
         value == "dir" ? key + "/" : value.hasPrefix("link:") ? key + "@" : key
     })
 }
@@ -268,15 +268,15 @@ func tree(_ directory: String) -> Set<String> {
 /// Every entry under `directory` by relative path (bytes that are not UTF-8 shown as U+FFFD),
 /// with `dir`, `link:TARGET` or `file:MODE:CONTENT` (`file:MODE:N bytes` past 4 KiB); never
 /// follows symlinks.
-func snapshot(_ directory: String) -> [String: String] {
+func entrySnapshot(_ directory: String) -> [String: String] {
     var found: [String: String] = [:]
     func walk(_ relative: [UInt8]) {
         let absolute = relative.isEmpty ? Array(directory.utf8) : Array(directory.utf8) + [0x2F] + relative
-        for name in entries(bytes: absolute) {
+        for name in directoryEntries(bytes: absolute) {
             let child = relative.isEmpty ? name : relative + [0x2F] + name
             let shown = String(decoding: child, as: UTF8.self)
             let path = absolute + [0x2F] + name
-            guard let info = status(bytes: path) else {
+            guard let info = lstatOrNil(bytes: path) else {
                 found[shown] = "vanished"
                 continue
             }
@@ -286,7 +286,7 @@ func snapshot(_ directory: String) -> [String: String] {
                 walk(child)
             case S_IFLNK:
                 var target = [CChar](repeating: 0, count: 4097)
-                let count = withCString(path) { readlink($0, &target, 4096) }
+                let count = withCPathBytes(path) { readlink($0, &target, 4096) }
                 found[shown] = "link:" + String(decoding: target.prefix(max(count, 0)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             case S_IFREG:
                 // Contents of small files; large ones by size (enough to see a change).

@@ -91,7 +91,7 @@ struct HostileSymlinkTests {
         }
         let received = try fixture.receive(wire)
         expectAnswer(received, wire: wire, codes: [0], lastName: bytes("d"))
-        let found = snapshot(fixture.incoming)
+        let found = entrySnapshot(fixture.incoming)
         #expect(found["d/e/up"] == "link:../f")
         #expect(found["d/dangling"] == "link:missing")
         #expect(fixture.incomingTree() == ["d/", "d/e/", "d/e/up@", "d/dangling@", "d/f"])
@@ -107,7 +107,7 @@ struct HostileSymlinkTests {
         let wire = stream { $0.symlink("top", to: target) }
         let received = try fixture.receive(wire, options: ["--allow-unsafe-symlinks"])
         expectAnswer(received, wire: wire, codes: [0], lastName: bytes("top"))
-        #expect(snapshot(fixture.incoming) == ["top": "link:" + target])
+        #expect(entrySnapshot(fixture.incoming) == ["top": "link:" + target])
         #expect(fixture.outsideSnapshot() == before)
     }
 }
