@@ -58,6 +58,29 @@ struct HostileRaceTests {
         expectConfined(fixture, before: before, absent: ["outside/created"], tree: ["d/", "d/x@"])
     }
 
+    /// The directory is swapped for a symlink to an outside directory between its opening and
+    /// closing headers: the closing header's mode and times must not reach the outside one.
+    /// The contract fixes no code for a closing header that finds a non-directory: ENOTDIR (20)
+    /// and ELOOP (40) both say so.
+    @Test(arguments: ReceiverSetup.raceVariants)
+    func closingHeaderAfterSwapDoesNotChangeTheOutside(_ setup: ReceiverSetup) throws {
+        let fixture = try HostileFixture(setup)
+        let first = Self.records { $0.directory("d", mode: 0o040700) }
+        let receiver = try Self.startAndWait(fixture, first: first, appears: "d")
+        try fixture.makeDirectory("outside/victim")
+        #expect(chmod(fixture.outside + "/victim", 0o750) == 0)
+        #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
+        #expect(symlink(fixture.outside + "/victim", fixture.incoming + "/d") == 0)
+        let before = fixture.outsideSnapshot()
+        var rest = StreamBuilder()
+        rest.record(name: bytes("d"), mode: 0o047777, times: (1, 0, 1, 0))
+        rest.end()
+        receiver.write(rest.bytes)
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: first + rest.bytes, codes: [20, 40], lastName: bytes("d"))
+        expectConfined(fixture, before: before, absent: [], tree: ["d@"])
+    }
+
     /// The parent directory is swapped for a symlink while a large body is mid-transfer. The
     /// file was opened beneath the old directory, but it must not be published there (now
     /// outside) nor through the link: the transfer fails and nothing appears outside.

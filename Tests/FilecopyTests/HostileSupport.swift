@@ -261,13 +261,13 @@ func directoryEntries(bytes directory: [UInt8]) -> [[UInt8]] {
 /// `name@` or `name`.
 func entryTree(_ directory: String) -> Set<String> {
     Set(entrySnapshot(directory).map { key, value in
-        value == "dir" ? key + "/" : value.hasPrefix("link:") ? key + "@" : key
+        value.hasPrefix("dir:") ? key + "/" : value.hasPrefix("link:") ? key + "@" : key
     })
 }
 
 /// Every entry under `directory` by relative path (bytes that are not UTF-8 shown as U+FFFD),
-/// with `dir`, `link:TARGET` or `file:MODE:CONTENT` (`file:MODE:N bytes` past 4 KiB); never
-/// follows symlinks.
+/// with `dir:MODE:MTIME`, `link:TARGET` or `file:MODE:MTIME:CONTENT` (content as `N bytes` past
+/// 4 KiB); never follows symlinks.
 func entrySnapshot(_ directory: String) -> [String: String] {
     var found: [String: String] = [:]
     func walk(_ relative: [UInt8]) {
@@ -282,7 +282,7 @@ func entrySnapshot(_ directory: String) -> [String: String] {
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                found[shown] = "dir"
+                found[shown] = "dir:\(String(info.st_mode & 0o7777, radix: 8)):\(info.st_mtim.tv_sec)"
                 walk(child)
             case S_IFLNK:
                 var target = [CChar](repeating: 0, count: 4097)
@@ -295,7 +295,7 @@ func entrySnapshot(_ directory: String) -> [String: String] {
                     ? "\(info.st_size) bytes"
                     : FileManager.default.contents(atPath: String(decoding: path, as: UTF8.self))
                         .map { String(decoding: $0, as: UTF8.self) } ?? "?"
-                found[shown] = "file:\(String(info.st_mode & 0o7777, radix: 8)):\(content)"
+                found[shown] = "file:\(String(info.st_mode & 0o7777, radix: 8)):\(info.st_mtim.tv_sec):\(content)"
             default:
                 found[shown] = "special:\(String(info.st_mode, radix: 8))"
             }
