@@ -14,8 +14,8 @@ struct HostileLayerTests {
         HostileNameTests.traversal + HostileNameTests.structure + HostileSymlinkTests.unsafeTargets
         + HostileSymlinkTests.writesThroughLinks + HostileExistingTests.refused + HostileTypeTests.confusion
 
-    /// The tables without the cases listed in `HostileKnownFailures.failingWithoutOpenat2`.
-    static let tables = everyTable.filter { !HostileKnownFailures.failingWithoutOpenat2.contains($0.label) }
+    /// The tables without the cases listed in `HostileParentTests.failingWithoutOpenat2`.
+    static let tables = everyTable.filter { !HostileParentTests.failingWithoutOpenat2.contains($0.label) }
 
     @Test(arguments: tables) func refusedWithoutLandlockOrOpenat2(_ hostile: HostileCase) throws {
         try expectRefusal(hostile, setup: ReceiverSetup(removed: Self.removed))

@@ -84,7 +84,7 @@ struct HostileRaceTests {
     /// The parent directory is swapped for a symlink while a large body is mid-transfer. The
     /// file was opened beneath the old directory, but it must not be published there (now
     /// outside) nor through the link: the transfer fails and nothing appears outside.
-    /// (Without Landlock: see `HostileKnownFailures`.)
+    /// (Without Landlock: see `HostileParentTests`.)
     @Test(arguments: ReceiverSetup.raceVariants.filter { !$0.removed.contains(.landlock) })
     func directorySwappedWhileBodyIsMidTransfer(_ setup: ReceiverSetup) throws {
         try Self.swapDirectoryWhileBodyIsMidTransfer(setup)

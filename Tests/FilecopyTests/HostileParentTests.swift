@@ -3,20 +3,15 @@ import Glibc
 import Testing
 import TestSupport
 
-// Cases where the receiver (35cd6d2) disagrees with the contract. They stay failing here, with
-// their full assertions, until the receiver is fixed; then they move back to their themes
-// (HostileSymlinkTests, HostileExistingTests, HostileRaceTests).
-//
-// The disagreement: a symlink that is the *direct* parent of a name (`d/l` in `d/l/x`) answers
-// ENOTDIR (20) where the contract says ELOOP (40). A symlink deeper in the path already gives 40
-// ("link in the middle of a deep path"). `Unpacker.openParent` opens the parent with
-// `O_PATH | O_DIRECTORY` and `RESOLVE_NO_SYMLINKS`: O_PATH with O_NOFOLLOW opens the final
-// symlink itself, and O_DIRECTORY then fails with ENOTDIR. Nothing is ever written through the
-// link (every other assertion here passes); only the code is wrong.
+// Symlinks standing as the parent of a later name, and folders swapped for symlinks or moved
+// away mid-transfer: the receiver answers ELOOP (40) and publishes nothing outside, with every
+// layer and with Landlock or openat2 taken away. (These began as known failures: the receiver
+// used to answer ENOTDIR for a direct symlink parent, and, without Landlock, to link a file
+// whose parent was moved away while its body arrived; both are fixed.)
 
 /// A symlink standing as the direct parent of a later name must answer ELOOP (40).
-@Suite("Hostile known failures: symlink parent answers ENOTDIR instead of ELOOP")
-struct HostileKnownFailures {
+@Suite("Hostile: symlinked parents and folders swapped mid-transfer")
+struct HostileParentTests {
     static let symlinkParents: [HostileCase] = [
         HostileCase(
             label: "file written through a link the stream made",
@@ -140,18 +135,15 @@ struct HostileKnownFailures {
     }
 
     /// Without Landlock, a file whose parent directory is moved out of the incoming folder
-    /// while its body is in transfer is published in the moved directory, outside. The
-    /// receiver holds the parent's fd from the header to `linkat`; only Landlock (EACCES)
-    /// stops the link today. The parent must be resolved again beneath the incoming folder at
-    /// publish time (and found to be the same directory) before linking.
+    /// while its body is in transfer must still not be published there: the receiver holds no
+    /// parent while the body arrives and resolves it beneath the incoming folder only to link.
     @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: [ReceiverSetup(removed: [.landlock]), ReceiverSetup(removed: [.landlock, .openat2])])
     func directorySwappedWhileBodyIsMidTransferWithoutLandlock(_ setup: ReceiverSetup) throws {
         try HostileRaceTests.swapDirectoryWhileBodyIsMidTransfer(setup)
     }
 
-    /// Without openat2 the receiver walks parents one component at a time with
-    /// `O_PATH | O_DIRECTORY | O_NOFOLLOW`, so a symlink anywhere in the path answers ENOTDIR:
-    /// these cases (labels from the theme tables) pass with openat2 and fail without it.
+    /// Without openat2 the receiver walks parents one component at a time with `O_NOFOLLOW`;
+    /// a symlink anywhere in the path must still answer ELOOP, as openat2 does.
     static let failingWithoutOpenat2: Set<String> = ["link in the middle of a deep path"]
 
     @Test(.enabled(if: LayerRemover.isAvailable, "needs bubblewrap"), arguments: HostileLayerTests.everyTable.filter { failingWithoutOpenat2.contains($0.label) })
@@ -160,9 +152,7 @@ struct HostileKnownFailures {
     }
 
     /// A declared size larger than the free space is refused from the header, for small files
-    /// too. The receiver checks free space only for files of 1 MiB or more, so a 512 KiB file
-    /// bound for a 256 KiB file system waits for its data (and would fail on write, leaving no
-    /// visible file). The incoming folder here is a 256 KiB tmpfs made by bubblewrap.
+    /// too, without waiting for the data. The incoming folder is a 256 KiB tmpfs made by bubblewrap.
     @Test(.enabled(if: LayerRemover.isAvailable && getuid() == 0, "needs bubblewrap and root"))
     func smallFileOverFreeSpaceIsRefusedWithoutWaitingForData() throws {
         let fixture = try HostileFixture(ReceiverSetup())
