@@ -19,8 +19,8 @@ struct OutcomeTests {
         #expect(nodes.contains { $0.role == "toggle button" && $0.name == "Details" })
         #expect(nodes.contains { $0.role == "label" && $0.name == Self.details })
         desktop.screenshot("outcome-error")
-        // Open the expander for the screenshot (Tab reaches it after OK), then close with Escape.
-        try desktop.key("Tab", "space")
+        // Open the expander by its mnemonic for the screenshot, then close with Escape.
+        try desktop.key("alt+d")
         Thread.sleep(forTimeInterval: 0.3)
         desktop.screenshot("outcome-error-details")
         try desktop.key("Escape")

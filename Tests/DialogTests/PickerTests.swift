@@ -42,6 +42,23 @@ struct PickerTests {
         #expect(recentTargets(desktop) == ["work", "personal"])
     }
 
+    @Test func enterWithTheCompletionListOpenTakesTheTypedName() throws {
+        let desktop = try VirtualDesktop()
+        try prepare(desktop, vms: ["work", "work-2", "work-3"])
+        let picker = try startPicker(desktop)
+        #expect(desktop.waitForWindow(named: Self.title) != nil)
+        try desktop.type("work")
+        Thread.sleep(forTimeInterval: 0.3)
+        desktop.screenshot("picker-completion")
+        try desktop.key("Return")
+        Thread.sleep(forTimeInterval: 0.3)
+        // A first Return may only close the completion list; a second one accepts.
+        if picker.isRunning { try desktop.key("Return") }
+        let result = picker.finish()
+        #expect(result.status == 0)
+        #expect(result.output == "work\n")
+    }
+
     @Test func invalidNameKeepsOKDisabledAndEnterDoesNothing() throws {
         let desktop = try VirtualDesktop()
         if Accessibility.isAvailable { try desktop.startSessionBus() }

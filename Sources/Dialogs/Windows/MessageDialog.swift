@@ -16,6 +16,8 @@ public final class MessageDialog {
         dialog = cgtk_message_dialog_new(type, GTK_BUTTONS_OK, summary)
         gtk_window_set_title(cgtk_window(dialog), kind == .error ? tr("Transfer failed") : tr("Transfer complete"))
         gtk_window_set_position(cgtk_window(dialog), GTK_WIN_POS_CENTER)
+        // The sentence in bold, as GNOME shows a message's primary text.
+        gtk_message_dialog_set_markup(cgtk_message_dialog(dialog), "<b>" + Widgets.escaped(summary) + "</b>")
         if let details, !details.isEmpty {
             let area = gtk_message_dialog_get_message_area(cgtk_message_dialog(dialog))!
             let expander = gtk_expander_new_with_mnemonic(tr("_Details"))!
