@@ -6,7 +6,9 @@ import Qrexec
 /// `ask`: the confirmation for a qrexec call; prints the allowed target (exit 0), or exit 1.
 struct Ask: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr("Ask whether a VM may run a service, and in which target."))
+        CommandConfiguration(
+            abstract: tr("Ask whether a VM may run a service, and in which target."),
+            discussion: tr("Exit status 0: allowed, the target was printed; 1: denied; 2: no display."))
     }
 
     @Option(help: ArgumentHelp(tr("The calling VM.")))

@@ -7,7 +7,9 @@ import SystemIO
 /// `outcome`: a notification on success (a dialog where none can be shown), a dialog on error.
 struct Outcome: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr("Tell the user how a transfer ended."))
+        CommandConfiguration(
+            abstract: tr("Tell the user how a transfer ended."),
+            discussion: tr("Exit status 0: shown; 2: no display and no notification service (the text went to stderr)."))
     }
 
     enum Kind: String, EnumerableFlag {

@@ -9,7 +9,8 @@ struct PickTarget: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "pick-target",
-            abstract: tr("Ask for the target VM; print it and remember it as recent."))
+            abstract: tr("Ask for the target VM; print it and remember it as recent."),
+            discussion: tr("Exit status 0: the target was printed; 1: cancelled; 2: no display."))
     }
 
     @Option(help: ArgumentHelp(tr("The window title, e.g. \"Copy 3 files to VM\".")))

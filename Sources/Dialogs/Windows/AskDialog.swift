@@ -18,7 +18,10 @@ public final class AskDialog {
         self.targets = targets
         dialog = Widgets.dialog(title: tr("Allow inter-VM operation?"), width: 420)
         combo = gtk_combo_box_text_new()!
-        for target in targets { gtk_combo_box_text_append_text(cgtk_combo_box_text(combo), target) }
+        for target in targets {
+            let title = TargetChoice(target: target, origin: .special).title
+            gtk_combo_box_text_append_text(cgtk_combo_box_text(combo), title == target ? target : title + " (" + target + ")")
+        }
         if let preselected, let index = targets.firstIndex(of: preselected) {
             gtk_combo_box_set_active(cgtk_combo_box(combo), Int32(index))
         }
