@@ -47,7 +47,8 @@ struct Ask: ParsableCommand {
                     loop.finish(Status.done)
                 },
                 denied: { loop.finish(Status.cancelled) })
-            return loop.run()
+            // The dialog must outlive the loop: its signal handlers refer to it unowned.
+            return withExtendedLifetime(dialog) { loop.run() }
         }
         try finish(status)
     }

@@ -42,7 +42,8 @@ struct Outcome: ParsableCommand {
             let loop = MainLoop()
             let dialog = MessageDialog(kind: kind == .error ? .error : .success, summary: summary, details: details)
             dialog.show { loop.finish(Status.done) }
-            return loop.run()
+            // The dialog must outlive the loop: its signal handlers refer to it unowned.
+            return withExtendedLifetime(dialog) { loop.run() }
         }
         try finish(status)
     }

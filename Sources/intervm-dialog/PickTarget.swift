@@ -36,7 +36,8 @@ struct PickTarget: ParsableCommand {
                     loop.finish(Status.done)
                 },
                 cancelled: { loop.finish(Status.cancelled) })
-            return loop.run()
+            // The dialog must outlive the loop: its signal handlers refer to it unowned.
+            return withExtendedLifetime(dialog) { loop.run() }
         }
         try finish(status)
     }

@@ -28,7 +28,8 @@ struct Progress: ParsableCommand {
                 finished: { loop.finish(Status.done) },
                 cancelled: { loop.finish(Status.transferCancelled) })
             ProgressFeed { update in dialog.apply(update) }.start()
-            return loop.run()
+            // The dialog must outlive the loop: its signal handlers refer to it unowned.
+            return withExtendedLifetime(dialog) { loop.run() }
         }
         try finish(status)
     }
