@@ -58,7 +58,7 @@ final class VirtualDesktop: @unchecked Sendable {
     var environment: [String: String] {
         var result = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "DISPLAY": display, "HOME": home.path,
-            "LANG": "C.UTF-8", "GSETTINGS_BACKEND": "memory", "XDG_RUNTIME_DIR": home.path,
+            "LANG": "C.UTF-8", "GSETTINGS_BACKEND": "memory", "XDG_RUNTIME_DIR": home.path, "GIO_USE_VFS": "local",
         ]
         if let busAddress {
             result["DBUS_SESSION_BUS_ADDRESS"] = busAddress

@@ -73,7 +73,13 @@ public final class PickerDialog {
         Widgets.pack(content, scrolled, expand: true)
 
         updateAcceptable()
-        Signal.connect(entry, "changed") { [unowned self] in updateAcceptable() }
+        Signal.connect(entry, "changed") { [unowned self] in
+            updateAcceptable()
+            // Typing away from the chosen row unselects it, so choosing it again fills the entry.
+            if let row = gtk_list_box_get_selected_row(cgtk_list_box(list)), target(of: row) != enteredTarget {
+                gtk_list_box_unselect_all(cgtk_list_box(list))
+            }
+        }
         Signal.connect(entry, "activate") { [unowned self] in accept() }
         Signal.connect(list, "row-selected") { [unowned self] (row: gpointer?) in
             guard let row else { return }
