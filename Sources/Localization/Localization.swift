@@ -6,16 +6,19 @@ public let textDomain = "intervm-copy"
 /// The translation of `message` in the user's language (gettext `dgettext`).
 /// Call `Localization.setUp()` once at start-up.
 public func tr(_ message: StaticString) -> String {
-    message.withUTF8Buffer { bytes in
-        String(cString: csys_dgettext(textDomain, String(decoding: bytes, as: UTF8.self)))
-    }
+    // gettext returns its argument itself when there is no translation, so the argument must
+    // outlive the call: a string literal's bytes are static and NUL-terminated.
+    String(cString: csys_dgettext(textDomain, staticCString(message)))
+}
+
+/// The NUL-terminated bytes of a string literal, valid for the whole run.
+private func staticCString(_ message: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(message.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 /// The plural form for `count` (gettext `dngettext`), e.g. "1 file" / "3 files".
 public func trn(_ singular: StaticString, _ plural: StaticString, _ count: Int) -> String {
-    let one = singular.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-    let many = plural.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-    return String(cString: csys_dngettext(textDomain, one, many, UInt(max(count, 0))))
+    String(cString: csys_dngettext(textDomain, staticCString(singular), staticCString(plural), UInt(max(count, 0))))
 }
 
 public enum Localization {
