@@ -1,2 +1,19 @@
-// Placeholder: see the issue that delivers this program.
-print("qrexec-local: not implemented yet")
+import ArgumentParser
+import Glibc
+import Localization
+import Qrexec
+import SystemIO
+
+// One program, two faces: `qrexec-client-vm` (Qubes' command line, inside `qrexec-local run`)
+// and `qrexec-local` (managing local VMs).
+setlocale(LC_ALL, "")
+if let executable = ProgramLocation.currentExecutable() {
+    let prefix = ProgramLocation.directory(of: ProgramLocation.directory(of: executable))
+    Localization.setUp(localeDirectory: prefix + "/share/locale")
+}
+
+let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+if invokedAs == ClientCall.clientName {
+    exit(ClientMode.run(Array(CommandLine.arguments.dropFirst())))
+}
+QrexecLocal.main()
