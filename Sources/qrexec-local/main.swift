@@ -6,11 +6,7 @@ import SystemIO
 
 // One program, two faces: `qrexec-client-vm` (Qubes' command line, inside `qrexec-local run`)
 // and `qrexec-local` (managing local VMs).
-setlocale(LC_ALL, "")
-if let executable = ProgramLocation.currentExecutable() {
-    let prefix = ProgramLocation.directory(of: ProgramLocation.directory(of: executable))
-    Localization.setUp(localeDirectory: prefix + "/share/locale")
-}
+Localization.setUp()
 
 let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
 if invokedAs == ClientCall.clientName {
