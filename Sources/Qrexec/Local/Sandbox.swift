@@ -33,6 +33,11 @@ public struct Sandbox: Sendable {
         files: [(source: String, destination: String)]
     ) -> [String] {
         var result = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+        if geteuid() == 0 {
+            // Run as root, bwrap would leave the service every capability inside its namespace.
+            // Only chroot stays, which the receiver uses to shut itself into the incoming folder.
+            result += ["--cap-drop", "ALL", "--cap-add", "CAP_SYS_CHROOT"]
+        }
         for folder in Self.systemFolders {
             var info = stat()
             guard lstat(folder, &info) == 0 else { continue }
