@@ -45,4 +45,12 @@ import TestSupport
         let bare = try vms.run(as: "work", ["qrexec-client-vm", "personal", "test.Home"], options: ["--no-sandbox"])
         #expect(String(decoding: bare.stdout, as: UTF8.self) == vms.home("personal") + "\n")
     }
+
+    @Test func serviceKeepsNoCapabilityButChroot() throws {
+        let vms = try LocalVMsFixture(vms: ["work", "personal"], policy: "test.Caps * work personal allow\n")
+        try vms.addService("test.Caps", in: "personal", script: "#!/bin/sh\ngrep CapEff /proc/self/status\n")
+        let result = try vms.run(as: "work", ["qrexec-client-vm", "personal", "test.Caps"])
+        let expected = geteuid() == 0 ? "0000000000040000" : "0000000000000000"
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "CapEff:\t\(expected)\n")
+    }
 }

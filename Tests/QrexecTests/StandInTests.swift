@@ -139,3 +139,34 @@ import TestSupport
         #expect(!vms.exists(vms.root + "/work"))
     }
 }
+
+/// `ask` on a terminal: `script` gives the call a pseudo-terminal and types the answer.
+@Suite struct AskPromptTests {
+    func ask(answer: String, target: String) throws -> (Finished, LocalVMsFixture) {
+        let vms = try LocalVMsFixture(
+            vms: ["work", "personal", "vault"],
+            policy: "test.Env * @anyvm vault deny\ntest.Env * @anyvm @anyvm ask default_target=personal\n")
+        try vms.addService("test.Env", in: "personal", script: StandInTests.envService)
+        let command = "\(LocalVMsFixture.qrexecLocal) --root \(vms.root) run work -- qrexec-client-vm \(target) test.Env"
+        let result = try TestSupport.run(["/usr/bin/script", "-qec", command, "/dev/null"], stdin: Array(answer.utf8))
+        return (result, vms)
+    }
+
+    @Test(arguments: ["personal\n", "1\n", "\n"])
+    func answerPicksTarget(_ answer: String) throws {
+        let (result, vms) = try ask(answer: answer, target: "@default")
+        #expect(result.status == 0)
+        let screen = String(decoding: result.stdout, as: UTF8.self)
+        #expect(screen.contains("1) personal"))
+        #expect(!screen.contains("vault"), "denied targets are not offered")
+        #expect(screen.contains("remote=work"))
+        #expect(vms.exists(vms.home("personal") + "/ran"))
+    }
+
+    @Test(arguments: ["nonsense\n", "vault\n", "9\n", ""])
+    func otherAnswersRefuse(_ answer: String) throws {
+        let (result, vms) = try ask(answer: answer, target: "@default")
+        #expect(result.status == 126)
+        #expect(!vms.exists(vms.home("personal") + "/ran"))
+    }
+}

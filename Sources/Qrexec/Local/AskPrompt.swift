@@ -28,20 +28,24 @@ enum AskPrompt {
             text += tr("Target (number or name; anything else refuses): ")
         }
         try? terminal.writeFully(Array(text.utf8))
-        let answer = readLine(terminal)
+        // End of input (Ctrl-D, a closed terminal) refuses; only a real empty line takes the default.
+        guard let answer = readLine(terminal) else {
+            throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+        }
         if answer.isEmpty, let preselected { return preselected }
         if let number = Int(answer), number >= 1, number <= choices.count { return choices[number - 1] }
         if let named = choices.first(where: { $0.description == answer }) { return named }
         throw .refused(tr("The call %s from %s was refused by the user.", call, source))
     }
 
-    /// One line from the terminal, without surrounding blanks; empty at end of input.
-    private static func readLine(_ terminal: FileDescriptor) -> String {
+    /// One line from the terminal, without surrounding blanks; nil when the input ends first.
+    private static func readLine(_ terminal: FileDescriptor) -> String? {
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while bytes.count < 256 {
             let count = (try? syscallRetrying { read(terminal.rawValue, &byte, 1) }) ?? 0
-            if count <= 0 || byte == UInt8(ascii: "\n") { break }
+            if count <= 0 { return nil }
+            if byte == UInt8(ascii: "\n") { break }
             bytes.append(byte)
         }
         return String(decoding: bytes, as: UTF8.self).trimmingBlanks()
