@@ -53,4 +53,23 @@ import TestSupport
         let expected = geteuid() == 0 ? "0000000000040000" : "0000000000000000"
         #expect(String(decoding: result.stdout, as: UTF8.self) == "CapEff:\t\(expected)\n")
     }
+
+    @Test func unusableSandboxRefusesUnlessNoSandbox() throws {
+        let vms = try LocalVMsFixture(vms: ["work", "personal"], policy: "test.Home * work personal allow\n")
+        try vms.addService("test.Home", in: "personal", script: "#!/bin/sh\necho ran\n")
+        // A bwrap that always fails stands for a kernel without user namespaces.
+        try vms.write("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n", to: vms.scratch("fakebin/bwrap"))
+        chmod(vms.scratch("fakebin/bwrap"), 0o755)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = vms.scratch("fakebin") + ":/usr/bin:/bin"
+        let command = [LocalVMsFixture.qrexecLocal, "--root", vms.root, "run"]
+        let refused = try TestSupport.run(command + ["work", "--", "qrexec-client-vm", "personal", "test.Home"], environment: environment)
+        #expect(refused.status == 125)
+        #expect(refused.stderr.contains("--no-sandbox"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+        let bare = try TestSupport.run(
+            command + ["--no-sandbox", "work", "--", "qrexec-client-vm", "personal", "test.Home"], environment: environment)
+        #expect(bare.status == 0)
+        #expect(String(decoding: bare.stdout, as: UTF8.self) == "ran\n")
+    }
 }
