@@ -51,12 +51,13 @@ public struct Sandbox: Sendable {
                 result += ["--ro-bind", folder, folder]
             }
         }
+        // Mounts apply in order: the private /tmp first, so built programs under /tmp stay visible.
+        result += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         var bound = Self.systemFolders
         for folder in readOnly where !bound.contains(where: { Self.isBeneath(folder, $0) }) {
             result += ["--ro-bind", folder, folder]
             bound.append(folder)
         }
-        result += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         for folder in hidden where bound.contains(where: { Self.isBeneath(folder, $0) }) {
             result += ["--tmpfs", folder]
         }
