@@ -51,3 +51,9 @@ echo "== arrived in personal: $incoming"
 (cd "$incoming" && ls -lR sample)
 echo
 echo "== sub/link-to-notes reads: $(cat "$incoming/sample/sub/link-to-notes")"
+if diff -r --no-dereference "$home/sample" "$incoming/sample" >/dev/null; then
+    echo "== the copy is identical to work's ~/sample"
+else
+    echo "== the copy differs from work's ~/sample" >&2
+    exit 1
+fi

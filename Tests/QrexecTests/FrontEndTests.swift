@@ -160,6 +160,32 @@ import TestSupport
         #expect(try snapshot(vms.home("work")) == before, "\(result.stderr)")
     }
 
+    @Test func moveDeletesOnlyWhatWasSent() throws {
+        // Unsandboxed, the receiving service can stand for another program of the user that
+        // adds a file to the folder while it is being sent: that file was never sent and stays.
+        let vms = try makeVMs()
+        let latecomer = vms.home("work") + "/sample/sub/latecomer.txt"
+        try vms.addService(
+            "qubes.Filecopy", in: "personal",
+            script: "#!/bin/sh\necho late > '\(latecomer)'\nexec '\(Programs.path("qfile-unpacker"))'\n")
+        let result = try vms.run(as: "work", ["qvm-move-to-vm", "personal", "sample", "file.txt"], options: ["--no-sandbox"])
+        #expect(result.status != 0, "the kept folder is reported")
+        #expect(result.stderr.contains("sample/sub"), "\(result.stderr)")
+        #expect(vms.read(vms.incoming("personal", from: "work") + "/sample/sub/report.csv") == "a,b\n1,2\n")
+        #expect(try snapshot(vms.home("work")) == ["sample": "dir", "sample/sub": "dir", "sample/sub/latecomer.txt": "file:late\n"])
+    }
+
+    @Test func progressUsesThePreCheckTotal() throws {
+        let vms = try makeVMs()
+        try Data(count: 2 * 1024 * 1024).write(to: URL(fileURLWithPath: vms.home("work") + "/big.bin"))
+        let shown = try vms.run(as: "work", ["qvm-copy-to-vm", "personal", "big.bin"])
+        #expect(shown.status == 0)
+        #expect(shown.stderr.contains("/2048 KB"), "\(shown.stderr)")
+        let quiet = try vms.run(as: "work", ["qvm-copy-to-vm", "--without-progress", "personal", "file.txt"])
+        #expect(quiet.status == 0)
+        #expect(!quiet.stderr.contains("KB"), "\(quiet.stderr)")
+    }
+
     @Test func usageErrors() throws {
         let vms = try makeVMs()
         for command in [["qvm-copy-to-vm", "personal"], ["qvm-move-to-vm"], ["qvm-copy"], ["qvm-copy", "--bogus", "file.txt"],
