@@ -51,6 +51,9 @@ let package = Package(
         .executableTarget(
             name: "qvm-open-in-vm", dependencies: ["OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
 
+        // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
+        .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
+
         // Helpers for the test suites only: locating the built programs, running and joining them.
         .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),
         .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),

@@ -37,6 +37,9 @@ public struct Unpacker: ~Copyable {
         self.resolver = resolver
         self.procFD = procFD
         self.onEntry = onEntry
+        // Files are created with their final permissions (one fchmod less per file): nothing
+        // of the caller's umask may take bits away.
+        umask(0)
     }
 
     /// Receives the whole stream and returns the result to send back.
@@ -98,7 +101,9 @@ public struct Unpacker: ~Copyable {
 
         let (parent, leaf) = try openParent(of: name)
         defer { parent.close(keeping: destination) }
-        let file = try failing(name) { try FileSystem.openUnnamedFile(in: parent, mode: 0o600) }
+        // Unnamed until linked, so its final mode is safe from the start (read-only modes
+        // still give a writable descriptor to the creator).
+        let file = try failing(name) { try FileSystem.openUnnamedFile(in: parent, mode: mode_t(header.permissions)) }
         defer { file.closeQuietly() }
         try reserveSpace(length, for: file, in: parent, name: name)
 
@@ -111,7 +116,6 @@ public struct Unpacker: ~Copyable {
             remaining -= UInt64(got)
         }
         try failing(name) {
-            try FileSystem.setPermissions(file, mode_t(header.permissions))
             try FileSystem.setTimes(file, access: header.accessTime, modification: header.modificationTime)
         }
         try publish(leaf, in: parent, name: name) { candidate in

@@ -83,6 +83,9 @@ if let target = arguments.target {
 }
 let procFD = try? FileDescriptor.open("/proc/self/fd", .readOnly, options: [.directory, .closeOnExec])
 let resolver = BeneathResolver()
+#if DEBUG
+let escapeProbe = EscapeProbe.prepare()
+#endif
 
 let report: Confinement.Report
 do {
@@ -90,6 +93,9 @@ do {
 } catch {
     refuse("cannot drop privileges: \(error)", code: ResultCode(rawValue: UInt32(EPERM)))
 }
+#if DEBUG
+EscapeProbe.attempt(escapeProbe)
+#endif
 if arguments.verbose {
     let landlock = report.landlockABI.map { "Landlock ABI \($0)" } ?? "no Landlock"
     printError("qfile-unpacker: chroot \(report.chroot ? "yes" : "no"), no_new_privs \(report.noNewPrivileges ? "yes" : "no"), \(landlock), openat2 \(resolver.usesOpenat2 ? "yes" : "no")")
