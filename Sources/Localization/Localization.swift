@@ -7,19 +7,22 @@ public let textDomain = "intervm-copy"
 /// The translation of `message` in the user's language (gettext `dgettext`).
 /// Call `Localization.setUp()` once at start-up.
 public func tr(_ message: StaticString) -> String {
-    // gettext returns its argument itself when there is no translation, so the argument must
-    // outlive the call: a string literal's bytes are static and NUL-terminated.
-    String(cString: csys_dgettext(textDomain, staticCString(message)))
-}
-
-/// The NUL-terminated bytes of a string literal, valid for the whole run.
-private func staticCString(_ message: StaticString) -> UnsafePointer<CChar> {
-    UnsafeRawPointer(message.utf8Start).assumingMemoryBound(to: CChar.self)
+    // dgettext returns its argument when there is no translation: read the result while the
+    // C string passed in is still alive.
+    String(decoding: message.withUTF8Buffer { Array($0) }, as: UTF8.self).withCString { msgid in
+        String(cString: csys_dgettext(textDomain, msgid))
+    }
 }
 
 /// The plural form for `count` (gettext `dngettext`), e.g. "1 file" / "3 files".
 public func trn(_ singular: StaticString, _ plural: StaticString, _ count: Int) -> String {
-    String(cString: csys_dngettext(textDomain, staticCString(singular), staticCString(plural), UInt(max(count, 0))))
+    let one = singular.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+    let many = plural.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+    return one.withCString { cOne in
+        many.withCString { cMany in
+            String(cString: csys_dngettext(textDomain, cOne, cMany, UInt(max(count, 0))))
+        }
+    }
 }
 
 public enum Localization {
