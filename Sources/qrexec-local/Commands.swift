@@ -5,7 +5,7 @@ import Qrexec
 
 /// The options every subcommand takes.
 struct RootOptions: ParsableArguments {
-    @Option(name: .long, help: "Folder holding the local VMs (default: $XDG_STATE_HOME/intervm).")
+    @Option(name: .long, help: ArgumentHelp(tr("Folder holding the local VMs (default: $XDG_STATE_HOME/intervm).")))
     var root: String?
 
     /// The root as an absolute path (realpath(3) when it exists).
@@ -25,12 +25,13 @@ struct RootOptions: ParsableArguments {
 struct QrexecLocal: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qrexec-local",
-        abstract: "Local VMs and a qrexec stand-in: run the Qubes front ends without Qubes.",
-        discussion: """
+        abstract: tr("Local VMs and a qrexec stand-in: run the Qubes front ends without Qubes."),
+        discussion: tr(
+            """
             Each VM is a folder ROOT/NAME with its home in ROOT/NAME/home. Calls between VMs follow \
             the Qubes policy in ROOT/policy.d/*.policy; services run in a bubblewrap sandbox that \
             sees only the target VM's home.
-            """,
+            """),
         subcommands: [Create.self, List.self, Remove.self, Run.self])
 
     /// `--root` before the subcommand.
@@ -38,12 +39,12 @@ struct QrexecLocal: ParsableCommand {
 }
 
 struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create local VMs (and the default policy if none exists).")
+    static let configuration = CommandConfiguration(abstract: tr("Create local VMs (and the default policy if none exists)."))
     @OptionGroup var ownOptions: RootOptions
     @ParentCommand var parent: QrexecLocal
     /// `--root` after the subcommand wins over one before it.
     var options: RootOptions { ownOptions.root == nil ? parent.options : ownOptions }
-    @Argument(help: "Names of the VMs to create.") var names: [String]
+    @Argument(help: ArgumentHelp(tr("Names of the VMs to create."))) var names: [String]
 
     func run() throws {
         let vms = options.vms()
@@ -59,7 +60,7 @@ struct Create: ParsableCommand {
 }
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the local VMs.")
+    static let configuration = CommandConfiguration(abstract: tr("List the local VMs."))
     @OptionGroup var ownOptions: RootOptions
     @ParentCommand var parent: QrexecLocal
     /// `--root` after the subcommand wins over one before it.
@@ -71,12 +72,12 @@ struct List: ParsableCommand {
 }
 
 struct Remove: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete local VMs with everything in their homes.")
+    static let configuration = CommandConfiguration(abstract: tr("Delete local VMs with everything in their homes."))
     @OptionGroup var ownOptions: RootOptions
     @ParentCommand var parent: QrexecLocal
     /// `--root` after the subcommand wins over one before it.
     var options: RootOptions { ownOptions.root == nil ? parent.options : ownOptions }
-    @Argument(help: "Names of the VMs to delete.") var names: [String]
+    @Argument(help: ArgumentHelp(tr("Names of the VMs to delete."))) var names: [String]
 
     func run() throws {
         let vms = options.vms()
@@ -92,16 +93,16 @@ struct Remove: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a command as a local VM.",
-        discussion: "qvm-copy, qvm-move and the other front ends on its PATH call other VMs through the policy.")
+        abstract: tr("Run a command as a local VM."),
+        discussion: tr("qvm-copy, qvm-move and the other front ends on its PATH call other VMs through the policy."))
     @OptionGroup var ownOptions: RootOptions
     @ParentCommand var parent: QrexecLocal
     /// `--root` after the subcommand wins over one before it.
     var options: RootOptions { ownOptions.root == nil ? parent.options : ownOptions }
-    @Flag(name: .long, help: "Run services without the bubblewrap sandbox (only where bwrap cannot work).")
+    @Flag(name: .long, help: ArgumentHelp(tr("Run services without the bubblewrap sandbox (only where bwrap cannot work).")))
     var noSandbox = false
-    @Argument(help: "The VM to run as.") var name: String
-    @Argument(parsing: .captureForPassthrough, help: "The command, after --.") var command: [String] = []
+    @Argument(help: ArgumentHelp(tr("The VM to run as."))) var name: String
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(tr("The command, after --."))) var command: [String] = []
 
     func run() throws {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command

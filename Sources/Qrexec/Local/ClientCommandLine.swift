@@ -3,8 +3,9 @@ import Localization
 /// The command line Qubes' `qrexec-client-vm` takes:
 /// `[--filter-escape-chars-stderr] [--] TARGET SERVICE[+ARG] [LOCAL_PROGRAM [ARGS...]]`.
 public enum ClientCommandLine {
-    public static let usage =
-        "usage: qrexec-client-vm [--filter-escape-chars-stderr] [--] TARGET SERVICE[+ARG] [LOCAL_PROGRAM [ARGS...]]"
+    public static var usage: String {
+        tr("usage: qrexec-client-vm [--filter-escape-chars-stderr] [--] TARGET SERVICE[+ARG] [LOCAL_PROGRAM [ARGS...]]")
+    }
 
     /// The request in `arguments` (without argv[0]); nil with a message when they make no sense.
     public static func parse(_ arguments: [String]) -> Result<LocalCall.Request, CommandLineError> {
