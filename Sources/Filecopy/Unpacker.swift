@@ -21,6 +21,8 @@ public struct Unpacker: ~Copyable {
     private var openDirectories = OpenDirectories()
     private var bytesReceived: UInt64 = 0
     private var entriesReceived: UInt64 = 0
+    /// Free space in the destination as last asked, minus what was declared since.
+    private var knownFreeSpace: UInt64 = 0
     /// The last name processed: what the result reports on success.
     private var lastName: [UInt8]?
     /// Called with each name once its entry exists (for `-v`).
@@ -99,13 +101,14 @@ public struct Unpacker: ~Copyable {
         guard length <= options.maxBytes - bytesReceived else { throw ReceiveFailure(.limitExceeded, Array(name)) }
         bytesReceived += length
 
-        let (parent, leaf) = try openParent(of: name)
-        defer { parent.close(keeping: destination) }
-        // Unnamed until linked, so its final mode is safe from the start (read-only modes
-        // still give a writable descriptor to the creator).
-        let file = try failing(name) { try FileSystem.openUnnamedFile(in: parent, mode: mode_t(header.permissions)) }
+        // The data goes into an unnamed file in the destination itself; the parent is looked up
+        // only once the file is complete, so a folder moved away while the body arrives can
+        // never receive it (QSB-014).
+        let file = try failing(name) {
+            try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
+        }
         defer { file.closeQuietly() }
-        try reserveSpace(length, for: file, in: parent, name: name)
+        try reserveSpace(length, for: file, name: name)
 
         var remaining = length
         while remaining > 0 {
@@ -118,6 +121,8 @@ public struct Unpacker: ~Copyable {
         try failing(name) {
             try FileSystem.setTimes(file, access: header.accessTime, modification: header.modificationTime)
         }
+        let (parent, leaf) = try openParent(of: name)
+        defer { parent.close(keeping: destination) }
         try publish(leaf, in: parent, name: name) { candidate in
             try FileSystem.linkUnnamedFile(file, as: candidate, in: parent, procFD: procFD)
         }
@@ -191,13 +196,19 @@ public struct Unpacker: ~Copyable {
         return (parent, name[(slash + 1)...])
     }
 
-    /// Refuses a declared size the destination cannot hold, before any data is written.
-    private func reserveSpace(_ length: UInt64, for file: FileDescriptor, in parent: FileDescriptor, name: ArraySlice<UInt8>) throws {
-        // Small files just fail on write if space runs out; only large ones are worth the calls.
-        guard length >= 1 << 20 else { return }
-        let available = try failing(name) { try FileSystem.availableBytes(on: file) }
-        guard length <= available, length <= UInt64(Int64.max) else { throw ReceiveFailure(.noSpace, Array(name)) }
-        _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
+    /// Refuses a declared size the destination cannot hold, before any data is written. Free
+    /// space is asked once and then counted down, and asked again only when a file seems not
+    /// to fit; large files are also preallocated, so the space is really theirs.
+    private mutating func reserveSpace(_ length: UInt64, for file: FileDescriptor, name: ArraySlice<UInt8>) throws {
+        guard length > 0 else { return }
+        if length > knownFreeSpace {
+            knownFreeSpace = try failing(name) { try FileSystem.availableBytes(on: file) }
+            guard length <= knownFreeSpace else { throw ReceiveFailure(.noSpace, Array(name)) }
+        }
+        knownFreeSpace -= length
+        if length >= 1 << 20 {
+            _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
+        }
     }
 
     /// Creates an entry under `leaf` with `make`, which fails with EEXIST rather than replace
