@@ -186,6 +186,18 @@ import TestSupport
         #expect(!quiet.stderr.contains("KB"), "\(quiet.stderr)")
     }
 
+    @Test func guiProgressGoesToStandardOutput() throws {
+        // --gui: the sender writes cumulative byte counts, one a line, for the desktop helper.
+        let vms = try makeVMs()
+        try Data(count: 3 * 1024 * 1024).write(to: URL(fileURLWithPath: vms.home("work") + "/big.bin"))
+        let result = try vms.run(as: "work", ["qvm-copy-to-vm", "--gui", "personal", "big.bin"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let counts = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").compactMap { UInt64($0) }
+        #expect(counts.last == 3 * 1024 * 1024)
+        #expect(counts == counts.sorted())
+        #expect(!result.stderr.contains("KB"))
+    }
+
     @Test func usageErrors() throws {
         let vms = try makeVMs()
         for command in [["qvm-copy-to-vm", "personal"], ["qvm-move-to-vm"], ["qvm-copy"], ["qvm-copy", "--bogus", "file.txt"],
