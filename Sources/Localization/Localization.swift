@@ -6,8 +6,10 @@ public let textDomain = "intervm-copy"
 /// The translation of `message` in the user's language (gettext `dgettext`).
 /// Call `Localization.setUp()` once at start-up.
 public func tr(_ message: StaticString) -> String {
-    message.withUTF8Buffer { bytes in
-        String(cString: csys_dgettext(textDomain, String(decoding: bytes, as: UTF8.self)))
+    // dgettext returns its argument when there is no translation: read the result while the
+    // C string passed in is still alive.
+    String(decoding: message.withUTF8Buffer { Array($0) }, as: UTF8.self).withCString { msgid in
+        String(cString: csys_dgettext(textDomain, msgid))
     }
 }
 
@@ -15,7 +17,11 @@ public func tr(_ message: StaticString) -> String {
 public func trn(_ singular: StaticString, _ plural: StaticString, _ count: Int) -> String {
     let one = singular.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
     let many = plural.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-    return String(cString: csys_dngettext(textDomain, one, many, UInt(max(count, 0))))
+    return one.withCString { cOne in
+        many.withCString { cMany in
+            String(cString: csys_dngettext(textDomain, cOne, cMany, UInt(max(count, 0))))
+        }
+    }
 }
 
 public enum Localization {
