@@ -22,7 +22,7 @@ enum Fixture {
         // Changes the content but puts the modification time back exactly.
         "same-mtime": #"t=$(stat -c %y "$1"); printf 'edited in dispvm\n' >> "$1"; touch -d "$t" "$1""#,
         // A viewer that hands the file to a background process and returns at once.
-        "fork": #"sh -c 'sleep 1; printf "edited in dispvm\n" >> "$1"' sh "$1" > /dev/null 2>&1 & exit 0"#,
+        "fork": #"sh -c 'sleep 2; printf "edited in dispvm\n" >> "$1"' sh "$1" > /dev/null 2>&1 & exit 0"#,
         // Records the path it was given in $EDITOR_LOG.
         "record": #"printf '%s' "$1" > "$EDITOR_LOG""#,
         // Meanwhile, the original on the client side is replaced by a symlink.
