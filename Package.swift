@@ -34,7 +34,7 @@ let package = Package(
         // gettext for every user-visible string.
         .target(name: "Localization", dependencies: ["CLinux"], swiftSettings: strict),
         // The sender (Packer) and the receiver (Unpacker) with their limits and confinement.
-        .target(name: "Filecopy", dependencies: ["FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
+        .target(name: "Filecopy", dependencies: ["CLinux", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
         // qubes.OpenInVM: request block, service side, client side.
         .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
         // qrexec: VM names, policy, client invocation, local sandboxed domains.
@@ -42,7 +42,7 @@ let package = Package(
 
         .executableTarget(name: "qfile-agent", dependencies: ["Filecopy", argumentParser], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
-        .executableTarget(name: "qfile-unpacker", dependencies: ["Filecopy"], swiftSettings: strict),
+        .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
             name: "qvm-copy", dependencies: ["Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", argumentParser], swiftSettings: strict),
@@ -50,6 +50,9 @@ let package = Package(
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(
             name: "qvm-open-in-vm", dependencies: ["OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
+
+        // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
+        .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
 
         // Helpers for the test suites only: locating the built programs, running and joining them.
         .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import CLinux
+import Glibc
 
 /// The project's gettext text domain, shared by the programs, the GTK helper and the C extension.
 public let textDomain = "intervm-copy"
@@ -25,6 +26,37 @@ public func trn(_ singular: StaticString, _ plural: StaticString, _ count: Int) 
 }
 
 public enum Localization {
+    /// Selects the user's locale (`setlocale(LC_ALL, "")`) and binds the text domain to the
+    /// translations that belong to this program: `$INTERVM_LOCALEDIR` if set; beside a build
+    /// (`.build/...` -> the checkout's `build/locale`, where `make` compiles them); otherwise the
+    /// install prefix's `share/locale` (`PREFIX/bin/x` or `PREFIX/lib/qubes/x`).
+    public static func setUp() {
+        setlocale(LC_ALL, "")
+        setUp(localeDirectory: localeDirectory(forExecutable: currentExecutable()))
+    }
+
+    /// Where the translations for the program at `executable` are (see `setUp()`).
+    public static func localeDirectory(forExecutable executable: String?) -> String {
+        if let overridden = getenv("INTERVM_LOCALEDIR"), overridden.pointee != 0 {
+            return String(cString: overridden)
+        }
+        guard let executable, let slash = executable.lastIndex(of: "/") else { return "/usr/share/locale" }
+        let folder = String(executable[..<slash])
+        if let build = folder.firstRange(of: "/.build") {
+            return String(folder[..<build.lowerBound]) + "/build/locale"
+        }
+        for suffix in ["/lib/qubes", "/bin", "/libexec"] where folder.hasSuffix(suffix) {
+            return String(folder.dropLast(suffix.count)) + "/share/locale"
+        }
+        return "/usr/share/locale"
+    }
+
+    private static func currentExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    }
+
     /// Binds the text domain to `localeDirectory` (the install prefix's `share/locale`) and
     /// asks for UTF-8 output. Locale selection itself is the program's `setlocale` call.
     public static func setUp(localeDirectory: String) {

@@ -21,19 +21,20 @@ public struct BeneathResolver: Sendable {
         usesOpenat2 = false
     }
 
-    /// Opens `path` beneath `directory` with `flags` (O_NOFOLLOW and O_CLOEXEC are added).
-    /// A symlink anywhere in the path gives ELOOP.
+    /// Opens `path` beneath `directory` with `flags` (O_CLOEXEC is added). A symlink anywhere in
+    /// the path, the last component included, gives ELOOP.
     public func open(
         _ path: some Collection<UInt8>, in directory: FileDescriptor, flags: Int32, mode: mode_t = 0
     ) throws -> FileDescriptor {
-        let flags = flags | O_NOFOLLOW | O_CLOEXEC
         if usesOpenat2 {
+            // RESOLVE_NO_SYMLINKS refuses every symlink with ELOOP; O_NOFOLLOW would instead let
+            // O_PATH open a final symlink itself (and O_DIRECTORY then say ENOTDIR).
             let fd = try withCPath(path) { cPath in
-                try syscallRetrying { csys_openat_beneath(directory.rawValue, cPath, flags, mode) }
+                try syscallRetrying { csys_openat_beneath(directory.rawValue, cPath, flags | O_CLOEXEC, mode) }
             }
             return FileDescriptor(rawValue: fd)
         }
-        return try walk(path, in: directory, flags: flags, mode: mode)
+        return try walk(path, in: directory, flags: flags | O_NOFOLLOW | O_CLOEXEC, mode: mode)
     }
 
     private func walk(
@@ -45,13 +46,22 @@ public struct BeneathResolver: Sendable {
         for (position, component) in components.enumerated() {
             let last = position == components.count - 1
             let stepFlags = last ? flags : (csys_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            let fd = try withCPath(component) { cName in
-                try syscallRetrying { Glibc.openat(current.rawValue, cName, stepFlags, mode) }
+            let fd: Int32
+            do {
+                fd = try withCPath(component) { cName in
+                    try syscallRetrying { Glibc.openat(current.rawValue, cName, stepFlags, mode) }
+                }
+            } catch Errno.notDirectory where isSymlink(component, in: current) {
+                throw Errno.tooManySymbolicLinkLevels  // the same answer openat2 gives
             }
             if last { return FileDescriptor(rawValue: fd) }
             if current != directory { current.closeQuietly() }
             current = FileDescriptor(rawValue: fd)
         }
         throw Errno.invalidArgument  // an empty path: never a validated name
+    }
+
+    private func isSymlink(_ name: some Collection<UInt8>, in directory: FileDescriptor) -> Bool {
+        (try? FileSystem.status(of: name, in: directory).st_mode & S_IFMT) == S_IFLNK
     }
 }

@@ -18,13 +18,19 @@ public final class TemporaryDirectory: @unchecked Sendable {
     public func callAsFunction(_ relative: String) -> String { path + "/" + relative }
 
     deinit {
-        // Read-only directories left by a test must become writable before they can go.
-        if let walker = FileManager.default.enumerator(atPath: path) {
-            for case let relative as String in walker {
-                chmod(path + "/" + relative, 0o700)
-            }
-        }
-        chmod(path, 0o700)
+        Self.makeDirectoriesWritable(path)
         try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Read-only directories left by a test must become writable before they can go. Only real
+    /// directories are changed, found with lstat: chmod follows symlinks, and a test's link to
+    /// "/" or /etc/passwd must never change the host.
+    private static func makeDirectoriesWritable(_ directory: String) {
+        var info = stat()
+        guard lstat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return }
+        chmod(directory, 0o700)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            makeDirectoriesWritable(directory + "/" + name)
+        }
     }
 }

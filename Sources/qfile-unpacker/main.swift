@@ -1,1 +1,114 @@
-print("qfile-unpacker: not implemented yet")
+// qfile-unpacker: the qubes.Filecopy receiver. It parses hostile input, so it does little:
+// parse arguments and settings, open the incoming folder, confine itself, then hand stdin to
+// the Unpacker and write its single result to stdout.
+import CLinux
+import Filecopy
+import FilecopyWire
+import Glibc
+import Localization
+import Qrexec
+import SystemIO
+import SystemPackage
+
+Localization.setUp()
+signal(SIGPIPE, SIG_IGN)
+
+/// Sends a result that no stream produced (start-up failure) and exits.
+func refuse(_ message: String, code: ResultCode = .ioError) -> Never {
+    printError("qfile-unpacker: \(message)")
+    try? FileDescriptor.standardOutput.writeFully(TransferResult(code: code, crc32: 0, lastName: nil).encoded)
+    exit(code.exitStatus)
+}
+
+func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
+let arguments: Arguments
+do {
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    if error.isHelp {
+        print(error.message)
+        exit(0)
+    }
+    printError("qfile-unpacker: \(error.message)")
+    exit(2)
+}
+
+if let target = arguments.target, geteuid() != 0, target.uid != getuid() {
+    refuse("UID \(target.uid) is not yours: only root may receive as another user", code: ResultCode(rawValue: UInt32(EPERM)))
+}
+
+var options = arguments.options
+if let serviceArgument = environment("QREXEC_SERVICE_ARGUMENT"), !serviceArgument.isEmpty {
+    guard serviceArgument == "allow-all-names" else {
+        refuse("unsupported service argument \"\(serviceArgument)\"", code: .invalid)
+    }
+    options.allowAllNames = true
+}
+
+let home = environment("HOME") ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_dir) } ?? "/"
+let settings: ReceiverSettings
+do {
+    settings = try ReceiverSettings.load(
+        files: [ReceiverSettings.systemFile, ReceiverSettings.userFile(home: home, configHome: environment("XDG_CONFIG_HOME"))],
+        home: home)
+} catch {
+    refuse("invalid settings: \(error)")
+}
+options = settings.merged(into: options, explicit: arguments.explicit)
+
+// Open the destination and everything else needed before confinement.
+let destination: FileDescriptor
+var identity: Confinement.Identity?
+if let target = arguments.target {
+    if geteuid() == 0 {
+        let gid = getpwuid(target.uid).map { $0.pointee.pw_gid } ?? gid_t(target.uid)
+        identity = Confinement.Identity(uid: target.uid, gid: gid)
+    }
+    do {
+        destination = try IncomingFolder.openExisting(target.directory)
+    } catch {
+        refuse("cannot open \(target.directory): \(error)")
+    }
+} else {
+    guard let source = environment("QREXEC_REMOTE_DOMAIN"), TargetName.isValidVMName(source) else {
+        refuse("QREXEC_REMOTE_DOMAIN is missing or not a valid VM name", code: .invalid)
+    }
+    let base = settings.incomingDirectory ?? home + "/QubesIncoming"
+    do {
+        destination = try IncomingFolder.open(base: base, sourceDomain: source)
+    } catch {
+        refuse("cannot open \(base)/\(source): \(error)")
+    }
+}
+let procFD = try? FileDescriptor.open("/proc/self/fd", .readOnly, options: [.directory, .closeOnExec])
+let resolver = BeneathResolver()
+#if DEBUG
+let escapeProbe = EscapeProbe.prepare()
+#endif
+
+let report: Confinement.Report
+do {
+    report = try Confinement.apply(to: destination, dropTo: identity)
+} catch {
+    refuse("cannot drop privileges: \(error)", code: ResultCode(rawValue: UInt32(EPERM)))
+}
+#if DEBUG
+EscapeProbe.attempt(escapeProbe)
+#endif
+if arguments.verbose {
+    let landlock = report.landlockABI.map { "Landlock ABI \($0)" } ?? "no Landlock"
+    printError("qfile-unpacker: chroot \(report.chroot ? "yes" : "no"), no_new_privs \(report.noNewPrivileges ? "yes" : "no"), \(landlock), openat2 \(resolver.usesOpenat2 ? "yes" : "no")")
+    for note in report.notes { printError("qfile-unpacker: \(note)") }
+}
+
+var unpacker = Unpacker(
+    input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
+    onEntry: arguments.verbose ? { name in printError("received \(String(decoding: name, as: UTF8.self))") } : nil)
+let result = unpacker.receive()
+if !result.code.isSuccess {
+    let name = result.lastName.map { " (\(String(decoding: $0, as: UTF8.self).debugDescription))" } ?? ""
+    printError("qfile-unpacker: transfer refused with error \(result.code)\(name)")
+}
+try? FileDescriptor.standardOutput.writeFully(result.encoded)
+exit(result.code.exitStatus)

@@ -1,0 +1,56 @@
+# InterVM Copy: build, test, install, demo.
+#   make            release build of every program (and the qvm-move... aliases)
+#   make check      every test (installs missing Debian packages first)
+#   make demo       copy a sample folder between two local sandboxed VMs
+#   make install    DESTDIR=... PREFIX=/usr/local
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+RELEASE_FLAGS ?= -c release
+DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux
+
+release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
+debug_bin = $(shell $(SWIFT) build --show-bin-path)
+
+FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
+HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
+
+.PHONY: all build deps check demo install uninstall clean
+
+all: build
+
+## Installs the Debian packages the build and tests need (root, or sudo).
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+	scripts/link-aliases.sh "$(release_bin)"
+
+check: deps
+	$(SWIFT) build --build-tests
+	scripts/link-aliases.sh "$(debug_bin)"
+	$(SWIFT) test --skip-build
+
+demo: build
+	scripts/demo.sh "$(release_bin)"
+
+install: build
+	bin="$(release_bin)"; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/lib/qubes"; \
+	for h in $(HELPERS); do install -m 0755 "$$bin/$$h" "$(DESTDIR)$(PREFIX)/lib/qubes/$$h"; done; \
+	for p in qvm-copy qvm-open-in-vm qrexec-local; do install -m 0755 "$$bin/$$p" "$(DESTDIR)$(PREFIX)/bin/$$p"; done; \
+	scripts/link-aliases.sh "$(DESTDIR)$(PREFIX)/bin"
+
+uninstall:
+	for p in $(FRONT_ENDS); do rm -f "$(DESTDIR)$(PREFIX)/bin/$$p"; done
+	for h in $(HELPERS); do rm -f "$(DESTDIR)$(PREFIX)/lib/qubes/$$h"; done
+
+clean:
+	rm -rf .build build

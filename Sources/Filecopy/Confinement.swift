@@ -1,0 +1,93 @@
+import CLinux
+import Glibc
+import SystemIO
+import SystemPackage
+
+/// Shuts the receiver in before it reads the first byte: a chroot into the destination (as
+/// root, then dropping to the receiving user; unprivileged, inside a new user and mount
+/// namespace), no_new_privs, and a Landlock ruleset that allows writes only beneath it.
+/// Each layer that the kernel refuses is skipped with a note; the others still hold.
+public enum Confinement {
+    /// What was put in place, and notes on what could not be.
+    public struct Report: Sendable {
+        public var chroot = false
+        public var noNewPrivileges = false
+        public var landlockABI: Int32?
+        public var notes: [String] = []
+    }
+
+    /// The user to become after the chroot when started as root.
+    public struct Identity: Sendable {
+        public var uid: uid_t
+        public var gid: gid_t
+        public init(uid: uid_t, gid: gid_t) {
+            self.uid = uid
+            self.gid = gid
+        }
+    }
+
+    /// Confines the process to `destination`. `dropTo` is required when running as root and
+    /// is where privileges go (it may be root itself). Throws only when privileges cannot be
+    /// dropped: running on as root would be worse than not running.
+    public static func apply(to destination: FileDescriptor, dropTo identity: Identity?) throws -> Report {
+        var report = Report()
+        if geteuid() == 0 {
+            try chrootInto(destination)
+            report.chroot = true
+            if let identity, identity.uid != 0 { try drop(to: identity) }
+        } else {
+            do {
+                try enterUserNamespace()
+                try chrootInto(destination)
+                _ = csys_drop_all_capabilities()
+                report.chroot = true
+            } catch {
+                report.notes.append("no chroot: user namespaces unavailable (\(error)); relying on the other layers")
+            }
+        }
+        if csys_set_no_new_privs() == 0 {
+            report.noNewPrivileges = true
+        } else {
+            report.notes.append("no_new_privs refused: \(Errno(rawValue: errno))")
+        }
+        let abi = csys_landlock_abi()
+        if abi < 1 {
+            report.notes.append("Landlock unavailable on this kernel")
+        } else if csys_landlock_confine_to(destination.rawValue, abi) == 0 {
+            report.landlockABI = abi
+        } else {
+            report.notes.append("Landlock refused: \(Errno(rawValue: errno))")
+        }
+        return report
+    }
+
+    private static func chrootInto(_ destination: FileDescriptor) throws {
+        _ = try syscallRetrying { fchdir(destination.rawValue) }
+        _ = try syscallRetrying { chroot(".") }
+    }
+
+    private static func drop(to identity: Identity) throws {
+        _ = try syscallRetrying { setgroups(0, nil) }
+        _ = try syscallRetrying { setgid(identity.gid) }
+        _ = try syscallRetrying { setuid(identity.uid) }
+        // As root, setuid(2) sets real, effective and saved ids; make sure there is no way back.
+        if setuid(0) == 0 { throw Errno.notPermitted }
+    }
+
+    /// A new user namespace mapping only our own uid and gid, plus a private mount namespace,
+    /// so an unprivileged process may chroot.
+    private static func enterUserNamespace() throws {
+        let uid = getuid()
+        let gid = getgid()
+        _ = try syscallRetrying { csys_unshare_user_and_mount() }
+        try writeProcFile("/proc/self/setgroups", "deny")
+        try writeProcFile("/proc/self/uid_map", "\(uid) \(uid) 1")
+        try writeProcFile("/proc/self/gid_map", "\(gid) \(gid) 1")
+    }
+
+    private static func writeProcFile(_ path: String, _ text: String) throws {
+        let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.closeOnExec])
+        defer { fd.closeQuietly() }
+        try fd.writeFully(Array(text.utf8))
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder until the sender and receiver land.
-enum FilecopyPlaceholder {}

@@ -1,0 +1,60 @@
+import FilecopyWire
+import Glibc
+import SystemIO
+import SystemPackage
+
+/// Reads the incoming stream through one large buffer and keeps the CRC-32 of every byte
+/// handed out (consumed), which is what the result reports.
+struct StreamReader: ~Copyable {
+    static let bufferSize = 1 << 20
+
+    private let input: FileDescriptor
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+    private(set) var crc = CRC32()
+
+    init(input: FileDescriptor) {
+        self.input = input
+        buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Makes at least one byte available; false at end of input.
+    private mutating func refill() throws -> Bool {
+        if start < end { return true }
+        start = 0
+        end = try syscallRetrying { read(input.rawValue, buffer.baseAddress!, buffer.count) }
+        return end > 0
+    }
+
+    /// Hands out up to `limit` buffered bytes (reading more if none are buffered) to `body`;
+    /// returns how many, 0 at end of input.
+    mutating func consume(upTo limit: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        guard limit > 0, try refill() else { return 0 }
+        let count = min(limit, end - start)
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[start..<start + count])
+        crc.update(chunk)
+        start += count
+        try body(chunk)
+        return count
+    }
+
+    /// Exactly `count` bytes, or nil when the input ends first. Callers bound `count`.
+    mutating func bytes(_ count: Int) throws -> [UInt8]? {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            let got = try consume(upTo: count - result.count) { result.append(contentsOf: $0) }
+            if got == 0 { return nil }
+        }
+        return result
+    }
+
+    /// The next header, or nil when the input ends before all 32 bytes arrived.
+    mutating func header() throws -> FileHeader? {
+        guard let untrustedBytes = try bytes(FileHeader.size) else { return nil }
+        return untrustedBytes.withUnsafeBytes { FileHeader(decoding: $0) }
+    }
+}

@@ -1,0 +1,83 @@
+// libFuzzer target: the whole receiver loop on arbitrary input, writing into a scratch folder.
+// Built with `make fuzz` (-sanitize=fuzzer,address -DFUZZING). In an ordinary build it is a
+// replayer: `fuzz-receiver FILE...` runs each file through the same function, which is how
+// crashes found by the fuzzer become regression tests.
+import CLinux
+import Filecopy
+import FilecopyWire
+import Glibc
+import SystemIO
+import SystemPackage
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzReceiver(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let input = memoryFile(UnsafeRawBufferPointer(start: data, count: size)) else { return 0 }
+    defer { input.closeQuietly() }
+    let scratch = Scratch.make()
+    defer { Scratch.remove(scratch) }
+    guard let destination = try? FileDescriptor.open(FilePath(scratch), .readOnly, options: [.directory, .closeOnExec]) else {
+        return 0
+    }
+    defer { destination.closeQuietly() }
+    var options = ReceiveOptions()
+    options.maxBytes = 1 << 24  // keep runs fast; the limit path is fuzzed too
+    var unpacker = Unpacker(input: input, destination: destination, options: options, procFD: nil)
+    _ = unpacker.receive()
+    // The oracle: whatever the input, nothing may appear beside the destination folder.
+    if Scratch.entriesBesideDestination() != 0 { fatalError("the receiver wrote outside its destination") }
+    return 0
+}
+
+/// The input as a file descriptor the receiver reads: an unnamed file in /tmp.
+private func memoryFile(_ bytes: UnsafeRawBufferPointer) -> FileDescriptor? {
+    let fd = open("/tmp", csys_O_TMPFILE | O_RDWR | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { return nil }
+    let file = FileDescriptor(rawValue: fd)
+    do {
+        try file.writeFully(bytes)
+        _ = lseek(fd, 0, SEEK_SET)
+        return file
+    } catch {
+        file.closeQuietly()
+        return nil
+    }
+}
+
+#if !FUZZING
+@main
+struct Replay {
+    static func main() throws {
+        for path in CommandLine.arguments.dropFirst() {
+            let fd = try FileDescriptor.open(FilePath(path), .readOnly)
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = try chunk.withUnsafeMutableBytes { try fd.readFully(into: $0) }
+                bytes += chunk[..<count]
+                if count < chunk.count { break }
+            }
+            fd.closeQuietly()
+            _ = bytes.withUnsafeBufferPointer { fuzzReceiver($0.baseAddress, $0.count) }
+            print("replayed \(path)")
+        }
+    }
+}
+#endif
+
+#if FUZZING
+/// SwiftPM links an executable's entry point under the name `<module>_main`; hand it to
+/// libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("fuzz_receiver_main")
+func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, fuzzReceiver)
+}
+#endif

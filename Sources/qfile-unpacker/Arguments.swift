@@ -1,0 +1,88 @@
+import Filecopy
+import Glibc
+
+/// The receiver's command line, parsed by hand to keep the security boundary small:
+/// `qfile-unpacker [OPTIONS] [UID DIR]`.
+struct Arguments {
+    var options = ReceiveOptions()
+    /// Options given explicitly, which settings files must not override.
+    var explicit: Set<String> = []
+    var verbose = false
+    /// `UID DIR`: receive into DIR itself as UID; nil: the qrexec service mode.
+    var target: (uid: uid_t, directory: String)?
+
+    static let usage = """
+        usage: qfile-unpacker [OPTIONS] [UID DIR]
+        Receives a qubes.Filecopy stream on stdin and answers with the result on stdout.
+        Without UID DIR: into ~/QubesIncoming/$QREXEC_REMOTE_DOMAIN (or incoming-dir in receiver.conf).
+          --allow-all-names         accept any characters in names (structure rules still apply)
+          --allow-unsafe-symlinks   accept symlinks that may point outside what was sent
+          --max-bytes N             refuse more than N bytes of file data (K, M, G, T suffixes)
+          --max-files N             refuse more than N entries
+          --on-conflict fail|rename on a taken name: fail (default) or store as "name (1).ext"
+          -v                        report each entry and the confinement on stderr
+        """
+
+    /// Parses argv (without the program name); throws a one-line message.
+    init(_ words: [String]) throws(UsageError) {
+        var rest = words[...]
+        var positional: [String] = []
+        while let word = rest.popFirst() {
+            if !positional.isEmpty || !word.hasPrefix("-") || word == "-" {
+                positional.append(word)
+                continue
+            }
+            let (key, inlineValue) = Self.split(word)
+            func value() throws(UsageError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = rest.popFirst() else { throw UsageError("\(key) needs a value") }
+                return next
+            }
+            switch key {
+            case "--": positional.append(contentsOf: rest); rest = []
+            case "-h", "--help": throw UsageError(Self.usage, isHelp: true)
+            case "-v", "--verbose": verbose = true
+            case "--allow-all-names": options.allowAllNames = true
+            case "--allow-unsafe-symlinks": options.allowUnsafeSymlinks = true
+            case "--max-bytes":
+                guard let bytes = parseSize(try value()) else { throw UsageError("--max-bytes takes a byte count such as 500M") }
+                options.maxBytes = bytes
+                explicit.insert("max-bytes")
+            case "--max-files":
+                guard let count = UInt64(try value()) else { throw UsageError("--max-files takes a whole number") }
+                options.maxFiles = count
+                explicit.insert("max-files")
+            case "--on-conflict":
+                guard let policy = ConflictPolicy(rawValue: try value()) else {
+                    throw UsageError("--on-conflict takes \"fail\" or \"rename\"")
+                }
+                options.onConflict = policy
+                explicit.insert("on-conflict")
+            default:
+                throw UsageError("unknown option \(key) (see --help)")
+            }
+        }
+        switch positional.count {
+        case 0: break
+        case 2:
+            guard let uid = uid_t(positional[0]) else { throw UsageError("UID must be a number, not \"\(positional[0])\"") }
+            target = (uid, positional[1])
+        default:
+            throw UsageError("expected UID and DIR, or nothing (see --help)")
+        }
+    }
+
+    private static func split(_ word: String) -> (String, String?) {
+        guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { return (word, nil) }
+        return (String(word[..<equals]), String(word[word.index(after: equals)...]))
+    }
+}
+
+struct UsageError: Error {
+    var message: String
+    var isHelp = false
+    init(_ message: String, isHelp: Bool = false) {
+        self.message = message
+        self.isHelp = isHelp
+    }
+}
