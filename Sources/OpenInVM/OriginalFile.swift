@@ -68,7 +68,7 @@ struct OriginalFile {
         other.st_dev == snapshot.st_dev && other.st_ino == snapshot.st_ino
     }
 
-    /// The original's permission bits for the edited copy; setuid and setgid are dropped,
-    /// since the content now comes from another VM.
-    var permissions: mode_t { snapshot.st_mode & 0o1777 }
+    /// The original's permission bits (mode & 0777) for the edited copy; setuid, setgid and sticky
+    /// bits are dropped, since the content now comes from another VM.
+    var permissions: mode_t { snapshot.st_mode & 0o777 }
 }
