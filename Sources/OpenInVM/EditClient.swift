@@ -79,7 +79,10 @@ public struct EditClient {
             let name = try copy.publish(asFirstFreeOf: Replacement.editedNames(for: original.name))
             return .savedElsewhere(path: Replacement.path(of: name, in: copy.folderPath))
         } catch let error as Errno {
-            copy.discardName()
+            // The whole edit has arrived: never drop it now. Keep it under its hidden name.
+            if let kept = try? copy.nameTemporarily() {
+                throw OpenInVMError.editKeptAside(path: path, keptAs: Replacement.path(of: kept, in: copy.folderPath), error)
+            }
             throw OpenInVMError.cannotSaveEdit(path: path, error)
         }
     }

@@ -12,6 +12,7 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
     case receiveFailed(Errno)
     case replyTooLarge(limit: UInt64)
     case cannotSaveEdit(path: String, Errno)
+    case editKeptAside(path: String, keptAs: String, Errno)
     // Service side.
     case shortRequest
     case cannotCreateTemporaryFolder(path: String, Errno)
@@ -39,6 +40,8 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
             tr("The edited file from the other VM is larger than the limit of %s bytes; it was refused and the original is unchanged.", String(limit))
         case .cannotSaveEdit(let path, let error):
             tr("Could not save the edited file beside \"%s\" nor in your home folder: %s.", path, Self.reason(error))
+        case .editKeptAside(let path, let keptAs, let error):
+            tr("Could not put the edited file in place of \"%s\" (%s); it was kept as \"%s\".", path, Self.reason(error), keptAs)
         case .shortRequest:
             tr("The request ended before the file name was complete; nothing was opened.")
         case .cannotCreateTemporaryFolder(let path, let error):
