@@ -39,7 +39,7 @@ public struct EditClient {
             original.file.closeQuietly()
             original.folder.closeQuietly()
         }
-        try send(original, requestName: Self.basename(of: path), viewOnly: viewOnly)
+        let sent = try send(original, requestName: Self.basename(of: path), viewOnly: viewOnly)
 
         if viewOnly {
             try drainInput()
@@ -52,6 +52,7 @@ public struct EditClient {
 
         let (copy, inOriginalFolder) = try createCopy(beside: original)
         var received = UInt64(0)
+        var replyFingerprint = ContentFingerprint()
         var count = first
         while count > 0 {
             if UInt64(count) > maximumReplySize - received {
@@ -60,7 +61,9 @@ public struct EditClient {
             }
             received += UInt64(count)
             do {
-                try copy.file.writeFully(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                replyFingerprint.add(chunk)
+                try copy.file.writeFully(chunk)
                 count = try Copying.wrapped(OpenInVMError.receiveFailed) { try input.readSome(into: buffer) }
             } catch let error as Errno {
                 copy.discardName()
@@ -69,6 +72,11 @@ public struct EditClient {
                 copy.discardName()
                 throw error
             }
+        }
+        // Qubes' service sends an identical file back after a bare touch: nothing to replace.
+        if replyFingerprint == sent {
+            copy.discardName()
+            return .unchanged
         }
         do {
             try copy.finish(
@@ -89,7 +97,7 @@ public struct EditClient {
 
     /// Writes the name block and the file, then closes our sending side by pointing stdout at
     /// /dev/null (dup2(2)), so the service sees the end of the file and descriptor 1 stays taken.
-    private func send(_ original: OriginalFile, requestName: [UInt8], viewOnly: Bool) throws {
+    private func send(_ original: OriginalFile, requestName: [UInt8], viewOnly: Bool) throws -> ContentFingerprint {
         let block = RequestBlock(basename: requestName, viewOnly: viewOnly)
         try Copying.wrapped(OpenInVMError.sendFailed) { try output.writeFully(block.encoded) }
         var fingerprint = ContentFingerprint()
@@ -104,6 +112,7 @@ public struct EditClient {
         } else {
             output.closeQuietly()
         }
+        return fingerprint
     }
 
     /// Reads and discards the reply until the service ends (view-only).

@@ -81,4 +81,27 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
+
+    /// Our client fed the replies Qubes' service recorded: the edit replaces the original; an
+    /// empty reply or Qubes' identical file after a bare touch leaves it alone (same inode).
+    @Test(arguments: ["append", "none", "touch", "truncate", "fail"])
+    func clientHandlesQubesReply(name: String) throws {
+        let folder = try TemporaryDirectory()
+        let file = folder("My Doc (1).txt")
+        Fixture.write(Fixture.original, to: file, mode: 0o640)
+        let before = Fixture.status(file)
+        let reply = try #require(Fixture.bytes(Fixture.vectors + "/\(name).reply"))
+        let result = try run([Fixture.client, "--", file], stdin: reply)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Fixture.bytes(Fixture.vectors + "/\(name).request"))
+        #expect(Fixture.contents(of: folder.path) == ["My Doc (1).txt"])
+        if name == "append" {
+            #expect(Fixture.bytes(file) == reply)
+            #expect(Fixture.status(file).st_ino != before.st_ino)
+            #expect(Fixture.status(file).st_mode & 0o7777 == 0o640)
+        } else {
+            #expect(Fixture.bytes(file) == Fixture.original)
+            #expect(Fixture.status(file).st_ino == before.st_ino)
+        }
+    }
 }
