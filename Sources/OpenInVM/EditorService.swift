@@ -117,14 +117,14 @@ public struct EditorService {
             throw OpenInVMError.cannotReadBack(error as? Errno ?? .ioError)
         }
         defer { file.closeQuietly() }
-        let info = try FileSystem.status(of: file)
+        let info = try Copying.wrapped(OpenInVMError.cannotReadBack) { try FileSystem.status(of: file) }
         guard info.st_mode & S_IFMT == S_IFREG else { return .fileGone }
 
         var edited = ContentFingerprint()
         try Copying.hash(file, into: &edited)
         if edited == original { return .unchanged }
         if edited.size == 0 { throw OpenInVMError.editEmptiedFile }
-        _ = try syscallRetrying { lseek(file.rawValue, 0, SEEK_SET) }
+        _ = try Copying.wrapped(OpenInVMError.cannotReadBack) { try syscallRetrying { lseek(file.rawValue, 0, SEEK_SET) } }
         var sent = ContentFingerprint()
         try Copying.copy(from: file, to: output, fingerprint: &sent, readError: OpenInVMError.cannotReadBack,
                          writeError: OpenInVMError.sendFailed)

@@ -20,20 +20,37 @@ struct Replacement {
 
     func install() throws -> EditClient.Outcome {
         let hidden = try copy.nameTemporarily()
-        if original.isStillInPlace(), try exchange(hidden) {
-            _ = withCPath(hidden) { unlinkat(original.folder.rawValue, $0, 0) }
-            _ = fsync(original.folder.rawValue)
-            return .replaced
+        if original.isStillInPlace() {
+            switch try exchange(hidden) {
+            case .exchanged:
+                _ = withCPath(hidden) { unlinkat(original.folder.rawValue, $0, 0) }  // the old original
+                _ = fsync(original.folder.rawValue)
+                return .replaced
+            case .renamedOver:
+                _ = fsync(original.folder.rawValue)
+                return .replaced
+            case .notTheOriginal:
+                break
+            }
         }
         let name = try copy.publish(asFirstFreeOf: Self.editedNames(for: original.name))
         _ = fsync(original.folder.rawValue)
         return .savedBeside(path: Self.path(of: name, in: original.folderPath))
     }
 
-    /// Swaps `hidden` and the original's name; true when what came out was the original
-    /// (then `hidden` names the old file). Where the file system cannot exchange, falls back to
-    /// a plain renameat(2) over the original, just checked to be in place.
-    private func exchange(_ hidden: [UInt8]) throws -> Bool {
+    enum Exchange {
+        /// The copy has the original's name; `hidden` now names the old original.
+        case exchanged
+        /// The file system cannot exchange: the copy was renamed over the original.
+        case renamedOver
+        /// What had the original's name was not the original; everything is back as it was.
+        case notTheOriginal
+    }
+
+    /// Swaps `hidden` and the original's name, undoing it if what came out was not the original.
+    /// Where the file system cannot exchange, falls back to a plain renameat(2) over the
+    /// original, just checked to be in place.
+    private func exchange(_ hidden: [UInt8]) throws -> Exchange {
         let folder = original.folder.rawValue
         let exchanged = withCPath(hidden) { cHidden in
             withCPath(original.name) { cName in csys_renameat2(folder, cHidden, folder, cName, Self.renameExchange) }
@@ -45,18 +62,18 @@ struct Replacement {
                 try withCPath(original.name) { cName in try syscallRetrying { renameat(folder, cHidden, folder, cName) } }
             }
             copy.forgetName()
-            return true
+            return .renamedOver
         }
         if let previous = try? FileSystem.status(of: hidden, in: original.folder),
             previous.st_mode & S_IFMT == S_IFREG, original.isSameInode(previous)
         {
-            return true
+            return .exchanged
         }
         // Someone put another file there just now: give it its place back.
         _ = withCPath(hidden) { cHidden in
             withCPath(original.name) { cName in csys_renameat2(folder, cHidden, folder, cName, Self.renameExchange) }
         }
-        return false
+        return .notTheOriginal
     }
 
     /// "STEM (edited).EXT", then "STEM (edited 2).EXT" ... (the extension kept so the file still
