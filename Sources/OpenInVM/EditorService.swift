@@ -42,7 +42,11 @@ public struct EditorService {
         let opener = try OpenerCommand.resolve()
 
         let folder = try PrivateFolder()
-        defer { folder.remove() }
+        CleanupOnSignal.arm(folder: folder, name: name)
+        defer {
+            CleanupOnSignal.disarm()
+            folder.remove()
+        }
         let sent = try receiveFile(as: name, in: folder, viewOnly: viewOnly)
         let filePath = folder.path + "/" + String(decoding: name, as: UTF8.self)
 
