@@ -42,6 +42,6 @@ struct QOpenInVM: ParsableCommand {
     }
 }
 
-setUpLocalization()
+Localization.setUp()
 signal(SIGPIPE, SIG_IGN)  // a service that went away is a write error, not a silent death
 QOpenInVM.main()

@@ -82,5 +82,5 @@ struct QvmOpenInVM: ParsableCommand {
     }
 }
 
-setUpLocalization()
+Localization.setUp()
 QvmOpenInVM.main()

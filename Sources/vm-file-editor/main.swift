@@ -4,7 +4,7 @@ import Glibc
 import Localization
 import OpenInVM
 
-setUpLocalization()
+Localization.setUp()
 signal(SIGPIPE, SIG_IGN)  // a client that went away is a write error, not a silent death
 
 do {
