@@ -6,10 +6,9 @@ import TestSupport
 /// sandbox for the service side, pipes joined by the stand-in.
 ///
 /// The stand-in starts services with a cleared environment (PATH, HOME, QREXEC_* and locale
-/// only) and a fresh, empty home for each disposable VM, so nothing can choose the application
-/// inside a `@dispvm`: there the test checks the call end to end up to the service's clear
-/// refusal. The full edit round trip runs in a named VM whose own `rpc/qubes.OpenInVM` sets
-/// INTERVM_OPENER (to `sed -i`, a real editor) and starts a copy of vm-file-editor from its home.
+/// only). A disposable starts as a copy of the `default-dvm` template when it exists (its
+/// `~/.config/intervm/opener` chooses the application), else empty, where the service refuses
+/// clearly. A named VM may also set INTERVM_OPENER in its own `rpc/qubes.OpenInVM`.
 @Suite struct QrexecLocalTests {
     static let qrexecLocal = Programs.path("qrexec-local")
 
@@ -50,6 +49,26 @@ import TestSupport
         #expect(Fixture.bytes(file) == Fixture.original)
         #expect(Fixture.status(file).st_ino == before.st_ino)
         #expect(vms.entries.allSatisfy { !$0.hasPrefix("disp") }, "disposable left: \(vms.entries)")
+    }
+
+    /// The "done when": with a scripted editor set up in the DispVM template
+    /// (`default-dvm`, which every plain `@dispvm` starts as a copy of), the edit made in the
+    /// disposable lands in work's file, its mode kept, and nothing is left behind anywhere.
+    @Test func editInDisposableFromDefaultTemplate() throws {
+        let vms = try makeVMs(["work", "default-dvm"])
+        let settings = vms.home("default-dvm") + "/.config/intervm"
+        try FileManager.default.createDirectory(atPath: settings, withIntermediateDirectories: true)
+        try "# the application the disposable opens files with\nsed -i s/original/edited/\n".write(
+            toFile: settings + "/opener", atomically: true, encoding: .utf8)
+        let file = vms.home("work") + "/report.txt"
+        Fixture.write(Fixture.original, to: file, mode: 0o640)
+        let result = try vms.run(as: "work", ["qvm-open-in-dvm", "report.txt"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Fixture.bytes(file) == Array("edited\n".utf8))
+        #expect(Fixture.status(file).st_mode & 0o7777 == 0o640)
+        #expect(Fixture.contents(of: vms.home("work")) == ["report.txt"])
+        #expect(vms.entries.allSatisfy { !$0.hasPrefix("disp") }, "disposable left: \(vms.entries)")
+        #expect(Fixture.contents(of: vms.home("default-dvm")) == [".config"], "the template is never changed")
     }
 
     func addEditorVM(_ vms: VMs) throws {
