@@ -32,20 +32,4 @@ enum TextFiles {
             throw TextFileError(description: error.map { String(cString: $0.pointee.message) } ?? path)
         }
     }
-
-    /// The names in `folder`, without `.` and `..` (g_dir_open); none when it cannot be read.
-    static func names(in folder: String) -> [String] {
-        guard let directory = g_dir_open(folder, 0, nil) else { return [] }
-        defer { g_dir_close(directory) }
-        var result: [String] = []
-        while let name = g_dir_read_name(directory) {
-            result.append(String(cString: name))
-        }
-        return result
-    }
-
-    /// True when `path` is a folder (g_file_test follows symlinks).
-    static func isFolder(_ path: String) -> Bool {
-        g_file_test(path, G_FILE_TEST_IS_DIR) != 0
-    }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Qrexec
 
 /// Where the picker finds and keeps its lists, from the environment (XDG base directories).
 public struct DesktopPaths: Sendable, Equatable {
@@ -30,8 +31,8 @@ public struct DesktopPaths: Sendable, Equatable {
         return DesktopPaths(
             stateHome: absolute(variable("XDG_STATE_HOME")) ?? home + "/.local/state",
             configHome: absolute(variable("XDG_CONFIG_HOME")) ?? home + "/.config",
-            localRoot: absolute(variable("QREXEC_LOCAL_ROOT")),
-            localDomain: variable("QREXEC_LOCAL_DOMAIN"))
+            localRoot: absolute(variable(LocalRun.rootVariable)),
+            localDomain: variable(LocalRun.domainVariable))
     }
 
     private static func variable(_ name: String) -> String? {

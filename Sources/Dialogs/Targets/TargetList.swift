@@ -10,7 +10,7 @@ public enum TargetList {
         choices(
             recent: RecentTargets(path: paths.recentTargetsFile).load(),
             configured: TextFiles.lines(at: paths.configuredVMsFile),
-            local: paths.localRoot.map(localVMs) ?? [],
+            local: paths.localRoot.map { localVMs(root: $0) } ?? [],
             excluding: paths.localDomain)
     }
 
@@ -30,11 +30,8 @@ public enum TargetList {
         return result
     }
 
-    /// The local stand-in's VMs: folders of `root` with a `home/` folder and a valid VM name
-    /// (`policy.d` is the root's own folder).
+    /// The local stand-in's VMs: its folders with a `home/` (`LocalVMs.list`).
     public static func localVMs(root: String) -> [String] {
-        TextFiles.names(in: root)
-            .filter { TargetName.isValidVMName($0) && $0 != "policy.d" && TextFiles.isFolder(root + "/" + $0 + "/home") }
-            .sorted()
+        LocalVMs(root: root).list()
     }
 }
