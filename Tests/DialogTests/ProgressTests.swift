@@ -29,6 +29,30 @@ struct ProgressTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test(.enabled(if: Accessibility.isAvailable, Accessibility.unavailableReason))
+    func windowShowsTargetAmountRateAndFile() throws {
+        let desktop = try VirtualDesktop()
+        try desktop.startSessionBus()
+        let progress = try startProgress(desktop)
+        progress.started.write(Array("name Photos/summer.jpg\n0\n".utf8))
+        for step in 1...7 {
+            Thread.sleep(forTimeInterval: 0.2)
+            progress.started.write(Array("\(step * 1_000_000)\n".utf8))
+        }
+        #expect(desktop.waitForWindow(named: Self.title) != nil)
+        Thread.sleep(forTimeInterval: 0.4)
+        let labels = try Accessibility.nodes(on: desktop).filter { $0.role == "label" }.map(\.name)
+        #expect(labels.contains("To work"), "labels: \(labels)")
+        #expect(labels.contains("Photos/summer.jpg"))
+        // "7.0 MB of 10.0 MB — 5.0 MB/s — About 1 second left" (GLib puts a no-break space before units).
+        let status = labels.first { $0.contains(" of 10.0\u{A0}MB") }
+        #expect(status != nil, "labels: \(labels)")
+        #expect(status?.contains("MB/s") == true)
+        #expect(status?.contains("left") == true)
+        try desktop.key("Escape")
+        #expect(progress.finish(within: 5).status == 3)
+    }
+
     @Test func escapeCancelsToo() throws {
         let desktop = try VirtualDesktop()
         let progress = try startProgress(desktop)
