@@ -12,6 +12,7 @@ public final class AskDialog {
     private let targets: [String]
     private var allowed: (String) -> Void = { _ in }
     private var denied: () -> Void = {}
+    private var decided = false
 
     /// `targets` are offered in order; `preselected` is chosen at start when it is one of them.
     public init(source: String, service: String, targets: [String], preselected: String?) {
@@ -44,10 +45,13 @@ public final class AskDialog {
         updateAllowable()
         Signal.connect(combo, "changed") { [unowned self] in updateAllowable() }
         Signal.connect(dialog, "response") { [unowned self] (response: Int32) in
+            guard !decided else { return }
             if response == GTK_RESPONSE_OK.rawValue, let target = chosenTarget {
+                decided = true
                 gtk_widget_hide(dialog)
                 allowed(target)
             } else if response != GTK_RESPONSE_OK.rawValue {
+                decided = true
                 gtk_widget_hide(dialog)
                 denied()
             }

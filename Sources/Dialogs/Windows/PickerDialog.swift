@@ -27,6 +27,7 @@ public final class PickerDialog {
     private let choices: [TargetChoice]
     private var chosen: (String) -> Void = { _ in }
     private var cancelled: () -> Void = {}
+    private var decided = false
 
     public init(title: String, action: Action?, choices: [TargetChoice]) {
         self.choices = choices
@@ -145,15 +146,19 @@ public final class PickerDialog {
 
     private func accept() {
         let target = enteredTarget
+        guard !decided else { return }
         guard TargetName.isValidTarget(target) else {
             gtk_widget_error_bell(entry)
             return
         }
+        decided = true
         gtk_widget_hide(dialog)
         chosen(target)
     }
 
     private func cancel() {
+        guard !decided else { return }
+        decided = true
         gtk_widget_hide(dialog)
         cancelled()
     }
