@@ -146,5 +146,5 @@ done
 check "dolphin: KF5 and KF6 menus name the same items and commands" \
     [ "$(desktop_actions "$data"/dolphin/kf5/*.desktop)" = "$(desktop_actions "$data"/dolphin/kf6/*.desktop)" ]
 
-echo "data files: $passed passed, $failed failed"
+echo "fm-data: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -30,7 +30,7 @@ for dir in "$@"; do
     if [ -n "${VALGRIND:-}" ]; then
         # Memory errors and definite leaks of the module fail the run.
         runner=("$VALGRIND" -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-                --show-leak-kinds=definite --suppressions=tests/glib.supp)
+                --show-leak-kinds=definite)
     fi
     timeout 300 env G_SLICE=always-malloc G_DEBUG=gc-friendly "${runner[@]}" "$dir/harness" "$module" 2>&1 \
         | grep --line-buffered -v -E '^--[0-9]+-- ' | tee "$out"
@@ -44,5 +44,5 @@ for dir in "$@"; do
     count "$out"
     rm -f "$out"
 done
-echo "C extension: $passed passed, $failed failed, $skipped skipped"
+echo "CExtension: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
