@@ -104,4 +104,34 @@ struct FrontEndGuiTests {
         #expect(result.stderr.contains("cancelled"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: setup.incoming("big.bin")))
     }
+
+    /// "Open in VM…": no VM on the command line, so the picker asks; the application in the
+    /// chosen VM (a scripted editor set in its opener settings) edits the file, and the edit
+    /// comes back.
+    @Test func openInVMAsksForTheVMAndTheEditComesBack() throws {
+        let setup = try Setup(policy: "qubes.OpenInVM * work personal allow\n")
+        let settings = setup.home("personal") + "/.config/intervm"
+        try FileManager.default.createDirectory(atPath: settings, withIntermediateDirectories: true)
+        try "sed -i s/draft/final/\n".write(toFile: settings + "/opener", atomically: true, encoding: .utf8)
+        try "draft\n".write(toFile: setup.home("work") + "/letter.txt", atomically: true, encoding: .utf8)
+        let open = try setup.start(["qvm-open-in-vm", "--gui", "--", "letter.txt"])
+        #expect(setup.desktop.waitForWindow(named: "Open \"letter.txt\" in VM") != nil)
+        try setup.desktop.type("personal")
+        try setup.desktop.key("Return")
+        let result = waitForExit(open)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.contents(atPath: setup.home("work") + "/letter.txt") == Data("final\n".utf8))
+    }
+
+    @Test func aFolderCannotBeOpenedAndTheDialogSaysSo() throws {
+        let setup = try Setup()
+        try FileManager.default.createDirectory(atPath: setup.home("work") + "/Photos", withIntermediateDirectories: true)
+        let open = try setup.start(["qvm-open-in-dvm", "--gui", "--", "Photos"])
+        #expect(setup.desktop.waitForWindow(named: "Transfer failed") != nil)
+        setup.desktop.screenshot("frontend-open-folder")
+        try setup.desktop.key("Return")
+        let result = waitForExit(open)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is a folder"), "\(result.stderr)")
+    }
 }
