@@ -126,7 +126,6 @@ public struct Unpacker: ~Copyable {
         }
         defer { file.closeQuietly() }
         try reserveSpace(length, for: file)
-        if length >= Self.largeFile { FileSystem.adviseSequential(file) }
 
         var remaining = length
         while remaining > 0 {
@@ -241,7 +240,7 @@ public struct Unpacker: ~Copyable {
 
     // MARK: - Helpers
 
-    /// Files of this size or more are read with a hint for sequential access.
+    /// Files of this size or more are preallocated.
     private static let largeFile: UInt64 = 1 << 20
 
     private mutating func countEntry() throws {
