@@ -2,6 +2,7 @@
 #   make            release build of every program (and the qvm-move... aliases)
 #   make check      every test (installs missing Debian packages first)
 #   make demo       copy a sample folder between two local sandboxed VMs
+#   make bench      time the file copy against tar | tar and cat | cat (writes build/bench.md)
 #   make install    DESTDIR=... PREFIX=/usr/local
 SHELL := /bin/bash
 PREFIX ?= /usr/local
@@ -13,6 +14,8 @@ RELEASE_FLAGS ?= -c release
 DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux \
 	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
 	$(shell CExtension/deps.sh --list)
+# Only `make bench` needs these (/usr/bin/time measures each program's peak RSS).
+BENCH_PACKAGES := time
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
@@ -20,18 +23,27 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
-.PHONY: all build deps check check-nautilus demo install uninstall clean
+.PHONY: all build deps bench-deps check check-nautilus demo bench install uninstall clean
 
 all: build
 
-## Installs the Debian packages the build and tests need (root, or sudo).
-deps:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages named in $(1) that are missing (root, or sudo).
+define install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages: $$missing"; \
 		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+## Installs the Debian packages the build and tests need (root, or sudo).
+deps:
+	$(call install_missing,$(DEBIAN_PACKAGES))
+
+## Installs the Debian packages only the benchmark needs.
+bench-deps:
+	$(call install_missing,$(BENCH_PACKAGES))
 
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
@@ -49,6 +61,10 @@ check-nautilus: deps
 
 demo: build
 	scripts/demo.sh "$(release_bin)"
+
+## Times each shape of issue 8 on tmpfs (/dev/shm) and on the working disk (build/); see README.
+bench: build bench-deps
+	python3 scripts/bench.py --bin "$(release_bin)"
 
 install: build
 	bin="$(release_bin)"; \

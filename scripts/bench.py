@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """make bench: time qfile-agent | qfile-unpacker against tar | tar, cp -a and cat | cat.
 
-Every shape is copied several times by each contender in the same run; the table reports
-medians, the ratio against the peer named in the issue's targets, and the peak RSS of each
-side (from wait4's rusage). Every timed command ends with a syncfs of the destination
+Every shape is copied several times by each contender, the contenders taking turns so that
+load from elsewhere on the machine falls on all of them alike; the table reports the median,
+the spread (fastest and slowest run), the ratio of the medians against the peer named in the
+issue's targets, and the peak RSS of each side. Peak RSS comes from `/usr/bin/time -f %M`
+wrapping each program (Debian package `time`), so it is the program's own, not that of the
+Python process it was forked from. Every timed command ends with a syncfs of the destination
 (`sync -f`), because our receiver does one and the peers do not.
 """
 import argparse
@@ -12,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 KIB, MIB = 1024, 1024 * 1024
@@ -65,90 +69,127 @@ def make_shapes(root, repo, quick):
     return shapes
 
 
-def wait_all(processes):
-    """Waits for every process; returns the largest peak RSS in KiB of each, in order."""
-    peaks = {}
-    pending = {p.pid: p for p in processes}
-    while pending:
-        pid, status, usage = os.wait4(-1, 0)
-        if pid in pending:
-            proc = pending.pop(pid)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            peaks[pid] = usage.ru_maxrss
-    for p in processes:
-        if p.returncode != 0:
-            raise RuntimeError(f"{p.args} exited with {p.returncode}")
-    return [peaks[p.pid] for p in processes]
+TIME = "/usr/bin/time"
+
+
+class Side:
+    """One program of a contender, run under /usr/bin/time to learn its peak RSS."""
+
+    def __init__(self, argv, **popen):
+        self.report = tempfile.NamedTemporaryFile(prefix="bench-rss-", delete=False)
+        self.report.close()
+        self.process = subprocess.Popen([TIME, "-f", "%M", "-o", self.report.name] + argv, **popen)
+
+    def finish(self):
+        """Waits; returns the peak RSS in KiB. Raises if the program failed."""
+        code = self.process.wait()
+        with open(self.report.name) as report:
+            lines = report.read().split()
+        os.unlink(self.report.name)
+        if code != 0:
+            raise RuntimeError(f"{self.process.args} exited with {code}: {' '.join(lines)}")
+        return int(lines[-1])
+
+
+def finish_all(sides):
+    return [side.finish() for side in sides]
 
 
 def ours(bin_dir, source, dest):
     to_receiver_r, to_receiver_w = os.pipe()
     to_sender_r, to_sender_w = os.pipe()
-    receiver = subprocess.Popen([os.path.join(bin_dir, "qfile-unpacker"), str(os.getuid()), dest],
-                                stdin=to_receiver_r, stdout=to_sender_w)
-    sender = subprocess.Popen([os.path.join(bin_dir, "qfile-agent"), source], stdin=to_sender_r, stdout=to_receiver_w)
+    receiver = Side([os.path.join(bin_dir, "qfile-unpacker"), str(os.getuid()), dest],
+                    stdin=to_receiver_r, stdout=to_sender_w)
+    sender = Side([os.path.join(bin_dir, "qfile-agent"), source], stdin=to_sender_r, stdout=to_receiver_w)
     for fd in (to_receiver_r, to_receiver_w, to_sender_r, to_sender_w):
         os.close(fd)
-    sender_rss, receiver_rss = wait_all([sender, receiver])
-    return sender_rss, receiver_rss
+    return finish_all([sender, receiver])
 
 
 def tar_tar(source, dest):
     parent, name = os.path.split(source)
     reader, writer = os.pipe()
-    packer = subprocess.Popen(["tar", "cf", "-", "-C", parent, name], stdout=writer)
-    unpacker = subprocess.Popen(["tar", "xf", "-", "-C", dest], stdin=reader)
+    packer = Side(["tar", "cf", "-", "-C", parent, name], stdout=writer)
+    unpacker = Side(["tar", "xf", "-", "-C", dest], stdin=reader)
     os.close(reader)
     os.close(writer)
-    return wait_all([packer, unpacker])
+    return finish_all([packer, unpacker])
 
 
 def cp_a(source, dest):
-    return wait_all([subprocess.Popen(["cp", "-a", source, dest])]) + [0]
+    return finish_all([Side(["cp", "-a", source, dest])]) + [0]
 
 
 def cat_cat(source, dest):
     big = os.path.join(source, "big.bin")
     reader, writer = os.pipe()
-    first = subprocess.Popen(["cat", big], stdout=writer)
+    first = Side(["cat", big], stdout=writer)
     with open(os.path.join(dest, "big.bin"), "wb") as out:
-        second = subprocess.Popen(["cat"], stdin=reader, stdout=out)
+        second = Side(["cat"], stdin=reader, stdout=out)
     os.close(reader)
     os.close(writer)
-    return wait_all([first, second])
+    return finish_all([first, second])
 
 
-def timed(contender, source, dest_root, runs):
-    """Median seconds over runs, and the peak RSS (KiB) of each side."""
-    times, peaks = [], [0, 0]
+def fresh(dest):
+    """An empty destination, its removal flushed before the clock starts."""
+    if os.path.exists(dest):
+        subprocess.run(["chmod", "-R", "u+rwx", dest], check=True)
+        shutil.rmtree(dest)
+    os.mkdir(dest)
+    subprocess.run(["sync", "-f", dest], check=True)
+
+
+def timed_once(contender, source, dest):
+    """Seconds for one copy (ending with a syncfs of the destination) and each side's peak RSS."""
+    fresh(dest)
+    start = time.perf_counter()
+    rss = contender(source, dest)
+    subprocess.run(["sync", "-f", dest], check=True)
+    return time.perf_counter() - start, rss
+
+
+def timed(contenders, source, dest_root, runs):
+    """{name: (median s, fastest s, slowest s, [peak RSS KiB per side])}; the contenders take turns."""
+    times = {name: [] for name in contenders}
+    peaks = {name: [0, 0] for name in contenders}
+    dest = os.path.join(dest_root, "dest")
     for _ in range(runs):
-        dest = os.path.join(dest_root, "dest")
-        if os.path.exists(dest):
-            subprocess.run(["chmod", "-R", "u+rwx", dest], check=True)
-            shutil.rmtree(dest)
-        os.mkdir(dest)
-        subprocess.run(["sync", "-f", dest], check=True)
-        start = time.perf_counter()
-        rss = contender(source, dest)
-        subprocess.run(["sync", "-f", dest], check=True)
-        times.append(time.perf_counter() - start)
-        peaks = [max(x, y) for x, y in zip(peaks, rss)]
-    return statistics.median(times), peaks
+        for name, run in contenders.items():
+            seconds, rss = timed_once(run, source, dest)
+            times[name].append(seconds)
+            peaks[name] = [max(x, y) for x, y in zip(peaks[name], rss)]
+    fresh(dest)
+    return {name: (statistics.median(t), min(t), max(t), peaks[name]) for name, t in times.items()}
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f}" if kib else "-"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bin", required=True, help="folder with release qfile-agent and qfile-unpacker")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5, help="runs per contender on tmpfs")
+    parser.add_argument("--disk-runs", type=int, default=3,
+                        help="runs per contender on the disk (200,000 files there take minutes)")
+    parser.add_argument("--cp", action="store_true", help="also time cp -a (slow on the disk)")
     parser.add_argument("--quick", action="store_true", help="shapes ten times smaller")
     parser.add_argument("--output", default="build/bench.md")
     parser.add_argument("--filesystems", default="/dev/shm,disk")
+    parser.add_argument("--shapes", default="a,b,c,d")
     args = parser.parse_args()
+    if not os.access(TIME, os.X_OK):
+        sys.exit(f"bench: {TIME} is missing (Debian package `time`)")
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     bin_dir = os.path.abspath(args.bin)
     targets = {"a": ("tar | tar", 1.2), "b": ("cat | cat", 1.3), "c": ("tar | tar", 1.5), "d": ("tar | tar", None)}
-    lines = ["| file system | shape | contender | median s | ratio | peak RSS sender / receiver |",
-             "|---|---|---|---:|---:|---|"]
+    wanted = args.shapes.split(",")
+    lines = [f"Medians of {args.runs} runs on tmpfs and {args.disk_runs} on the disk (spread: fastest - slowest "
+             "run); ratio = median / median of the peer.",
+             "",
+             "| file system | shape | contender | median s | spread s | ratio | peak RSS sender / receiver MiB |",
+             "|---|---|---|---:|---:|---:|---|"]
     summary = []
     for fs in args.filesystems.split(","):
         base = os.path.join(repo, "build") if fs == "disk" else fs
@@ -158,29 +199,39 @@ def main():
         try:
             shapes = make_shapes(os.path.join(root, "src"), repo, args.quick)
             for shape, (source, description) in shapes.items():
-                contenders = {"ours": lambda s, d: ours(bin_dir, s, d), "tar | tar": tar_tar, "cp -a": cp_a}
+                if shape not in wanted:
+                    continue
+                contenders = {"ours": lambda s, d: ours(bin_dir, s, d), "tar | tar": tar_tar}
                 if shape == "b":
                     contenders["cat | cat"] = cat_cat
-                results = {name: timed(run, source, root, args.runs) for name, run in contenders.items()}
+                if args.cp:
+                    contenders["cp -a"] = cp_a
+                results = timed(contenders, source, root, args.disk_runs if fs == "disk" else args.runs)
                 peer, target = targets[shape]
-                for name, (seconds, peaks) in results.items():
-                    ratio = seconds / results[peer][0]
-                    lines.append(f"| {fs} | {shape}: {description} | {name} | {seconds:.3f} | {ratio:.2f}x {peer} "
-                                 f"| {peaks[0] // 1024} / {peaks[1] // 1024} MiB |")
-                ratio = results["ours"][0] / results[peer][0]
+                for name, (median, fastest, slowest, peaks) in results.items():
+                    ratio = median / results[peer][0]
+                    escaped = lambda text: text.replace("|", "\\|")
+                    lines.append(f"| {fs} | {shape}: {description} | {escaped(name)} | {median:.3f} | "
+                                 f"{fastest:.2f} - {slowest:.2f} | {ratio:.2f}x {escaped(peer)} | "
+                                 f"{mib(peaks[0])} / {mib(peaks[1])} |")
+                ours_result = results["ours"]
+                ratio = ours_result[0] / results[peer][0]
                 verdict = "" if target is None else (" (target <= %.1fx: %s)" % (target, "met" if ratio <= target else "MISSED"))
-                summary.append(f"{fs} shape {shape} ({description}): ours {results['ours'][0]:.3f} s = "
-                               f"{ratio:.2f}x {peer}{verdict}; peak RSS {results['ours'][1][0] // 1024} / "
-                               f"{results['ours'][1][1] // 1024} MiB")
+                summary.append(f"- {fs} shape {shape} ({description}): ours {ours_result[0]:.3f} s = "
+                               f"{ratio:.2f}x {peer}{verdict}; peak RSS sender {mib(ours_result[3][0])} MiB, "
+                               f"receiver {mib(ours_result[3][1])} MiB (target < 32)")
                 print(summary[-1], flush=True)
         finally:
             subprocess.run(["chmod", "-R", "u+rwx", root])
             shutil.rmtree(root, ignore_errors=True)
+    load = os.getloadavg()
+    footer = f"Machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}."
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as out:
-        out.write("\n".join(lines) + "\n\n" + "\n".join(summary) + "\n")
+        out.write("\n".join(lines) + "\n\n" + "\n".join(summary) + "\n\n" + footer + "\n")
     print("\n".join(lines))
-    print(f"\nwritten to {args.output}")
+    print("\n" + footer)
+    print(f"written to {args.output}")
 
 
 if __name__ == "__main__":

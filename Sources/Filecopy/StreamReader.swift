@@ -17,6 +17,8 @@ struct StreamReader: ~Copyable {
     init(input: FileDescriptor) {
         self.input = input
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
+        // The pipe's size is left to the sender (qfile-agent asks for 1 MiB on its side): the
+        // receiver does not change what its input can hold.
     }
 
     deinit { buffer.deallocate() }
@@ -52,9 +54,40 @@ struct StreamReader: ~Copyable {
         return result
     }
 
+    /// Exactly `count` bytes (at most `bufferSize`), consumed, as one view into the buffer that
+    /// stays valid until the next call; nil when the input ends first (what did arrive is
+    /// consumed). No copy: headers and names are read in place. Waits only while fewer than
+    /// `count` bytes are buffered.
+    mutating func contiguousBytes(_ count: Int) throws -> UnsafeRawBufferPointer? {
+        precondition(count >= 0 && count <= buffer.count)
+        let base = buffer.baseAddress!
+        while end - start < count {
+            if start == end {
+                start = 0
+                end = 0
+            } else if buffer.count - start < count {
+                // Too little room behind the partial bytes: move them to the front.
+                _ = memmove(base, base + start, end - start)
+                end -= start
+                start = 0
+            }
+            let got = try syscallRetrying { read(input.rawValue, base + end, buffer.count - end) }
+            if got == 0 {
+                crc.update(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+                start = end
+                return nil
+            }
+            end += got
+        }
+        let view = UnsafeRawBufferPointer(rebasing: buffer[start..<start + count])
+        crc.update(view)
+        start += count
+        return view
+    }
+
     /// The next header, or nil when the input ends before all 32 bytes arrived.
     mutating func header() throws -> FileHeader? {
-        guard let untrustedBytes = try bytes(FileHeader.size) else { return nil }
-        return untrustedBytes.withUnsafeBytes { FileHeader(decoding: $0) }
+        guard let untrustedBytes = try contiguousBytes(FileHeader.size) else { return nil }
+        return FileHeader(decoding: untrustedBytes)
     }
 }

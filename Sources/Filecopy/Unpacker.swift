@@ -23,8 +23,12 @@ public struct Unpacker: ~Copyable {
     private var entriesReceived: UInt64 = 0
     /// Free space in the destination as last asked, minus what was declared since.
     private var knownFreeSpace: UInt64 = 0
-    /// The last name processed: what the result reports on success.
-    private var lastName: [UInt8]?
+    /// The name of the record in progress.
+    private var name = UnpackerName.allocate()
+    /// The last name processed (what the result reports on success), once there is one. The
+    /// two buffers swap after each record: no copy, no allocation.
+    private var lastName = UnpackerName.allocate()
+    private var hasLastName = false
     /// Called with each name once its entry exists (for `-v`).
     private let onEntry: ((ArraySlice<UInt8>) -> Void)?
 
@@ -44,26 +48,33 @@ public struct Unpacker: ~Copyable {
         umask(0)
     }
 
+    deinit {
+        name.deallocate()
+        lastName.deallocate()
+    }
+
     /// Receives the whole stream and returns the result to send back.
     public mutating func receive() -> TransferResult {
         do {
             while true {
                 guard let untrustedHeader = try reader.header() else {
-                    throw ReceiveFailure(.truncatedBetweenRecords, lastName)
+                    throw ReceiveFailure(.truncatedBetweenRecords, lastNameCopy)
                 }
                 if untrustedHeader.isEndOfTransfer { break }
                 try receiveEntry(untrustedHeader)
             }
             try? FileSystem.syncFileSystem(destination)
-            return TransferResult(code: .success, crc32: reader.crc.value, lastName: lastName)
+            return TransferResult(code: .success, crc32: reader.crc.value, lastName: lastNameCopy)
         } catch let failure as ReceiveFailure {
             return TransferResult(code: failure.code, crc32: reader.crc.value, lastName: failure.name)
         } catch {
             // Only errors from reading stdin get here (everything else is a ReceiveFailure).
             let code = ResultCode(rawValue: UInt32((error as? Errno)?.rawValue ?? EIO))
-            return TransferResult(code: code, crc32: reader.crc.value, lastName: lastName)
+            return TransferResult(code: code, crc32: reader.crc.value, lastName: lastNameCopy)
         }
     }
+
+    private var lastNameCopy: [UInt8]? { hasLastName ? lastName.array : nil }
 
     // MARK: - One entry
 
@@ -71,35 +82,41 @@ public struct Unpacker: ~Copyable {
         guard untrustedHeader.nameLength <= FileHeader.maxNameLength else {
             throw ReceiveFailure(.nameTooLong, nil)
         }
-        guard let untrustedWireName = try reader.bytes(Int(untrustedHeader.nameLength)) else {
-            throw ReceiveFailure(.truncatedInsideRecord, lastName)
+        // The name is read in place from the stream buffer, checked, and copied once into the
+        // name buffer, where it stays while the body arrives.
+        guard let untrustedWireName = try reader.contiguousBytes(Int(untrustedHeader.nameLength)) else {
+            throw ReceiveFailure(.truncatedInsideRecord, lastNameCopy)
         }
-        guard let untrustedName = NameRules.stripTerminator(untrustedWireName) else {
-            throw ReceiveFailure(.invalidName, Array(untrustedWireName.prefix { $0 != 0 }))
+        // It must end in its only NUL.
+        let firstNUL = untrustedWireName.firstIndex(of: 0)
+        guard firstNUL == untrustedWireName.count - 1 else {
+            throw ReceiveFailure(.invalidName, Array(untrustedWireName[..<(firstNUL ?? untrustedWireName.count)]))
         }
-        if let code = NameRules.check(untrustedName, allowAllNames: options.allowAllNames) {
-            throw ReceiveFailure(code, Array(untrustedName))
+        name.load(terminated: untrustedWireName)
+        if let code = NameRules.check(contiguous: name.bytes, allowAllNames: options.allowAllNames) {
+            throw ReceiveFailure(code, name.array)
         }
-        let name = untrustedName
         guard untrustedHeader.hasValidTimes, let kind = untrustedHeader.kind else {
-            throw ReceiveFailure(.invalid, Array(name))
+            throw ReceiveFailure(.invalid, name.array)
         }
         let header = untrustedHeader
         switch kind {
-        case .regular: try receiveFile(name, header)
-        case .directory: try receiveDirectory(name, header)
-        case .symlink: try receiveSymlink(name, header)
+        case .regular: try receiveFile(header)
+        case .directory: try receiveDirectory(header)
+        case .symlink: try receiveSymlink(header)
         }
-        lastName = Array(name)
-        onEntry?(name)
+        swap(&name, &lastName)
+        hasLastName = true
+        onEntry?(Array(lastName.bytes)[...])
     }
 
-    private mutating func receiveFile(_ name: ArraySlice<UInt8>, _ header: FileHeader) throws {
+    private mutating func receiveFile(_ header: FileHeader) throws {
         let length = header.fileLength
-        try countEntry(name)
+        try countEntry()
         // Written so it cannot overflow: bytesReceived never exceeds maxBytes.
-        guard length <= options.maxBytes - bytesReceived else { throw ReceiveFailure(.limitExceeded, Array(name)) }
+        guard length <= options.maxBytes - bytesReceived else { throw ReceiveFailure(.limitExceeded, name.array) }
         bytesReceived += length
+        if length == 0 { return try createEmptyFile(header) }
 
         // The data goes into an unnamed file in the destination itself; the parent is looked up
         // only once the file is complete, so a folder moved away while the body arrives can
@@ -108,129 +125,176 @@ public struct Unpacker: ~Copyable {
             try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
         }
         defer { file.closeQuietly() }
-        try reserveSpace(length, for: file, name: name)
+        try reserveSpace(length, for: file)
 
         var remaining = length
         while remaining > 0 {
-            let got = try reader.consume(upTo: Int(min(remaining, UInt64(StreamReader.bufferSize)))) { chunk in
+            let got = try reader.consume(upTo: Int(min(remaining, UInt64(StreamReader.bufferSize)))) { [name] chunk in
                 try failing(name) { try file.writeFully(chunk) }
             }
-            if got == 0 { throw ReceiveFailure(.truncatedInsideRecord, Array(name)) }
+            if got == 0 { throw ReceiveFailure(.truncatedInsideRecord, name.array) }
             remaining -= UInt64(got)
         }
         try failing(name) {
-            try FileSystem.setTimes(file, access: header.accessTime, modification: header.modificationTime)
+            try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
         }
-        let (parent, leaf) = try openParent(of: name)
+        let parent = try openParent()
         defer { parent.close(keeping: destination) }
-        try publish(leaf, in: parent, name: name) { candidate in
-            try FileSystem.linkUnnamedFile(file, as: candidate, in: parent, procFD: procFD)
+        try publish { alternativeLeaf in
+            if let alternativeLeaf {
+                try withCPath(alternativeLeaf) { cLeaf in
+                    try FileSystem.linkUnnamedFile(file, asCName: cLeaf, in: parent, procFD: procFD)
+                }
+            } else {
+                try FileSystem.linkUnnamedFile(file, asCName: name.leafCString, in: parent, procFD: procFD)
+            }
         }
     }
 
-    private mutating func receiveDirectory(_ name: ArraySlice<UInt8>, _ header: FileHeader) throws {
-        guard header.fileLength == 0 else { throw ReceiveFailure(.invalid, Array(name)) }
-        if openDirectories.isClosing(name) {
+    /// An empty file carries no data, so it can never be half-written: it is created directly
+    /// under its final name with one openat2(O_CREAT | O_EXCL, RESOLVE_BENEATH |
+    /// RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) from the destination, which resolves the
+    /// parent safely and refuses any existing name (a symlink included), then gets its times
+    /// with futimens. Nothing is held open between records.
+    private func createEmptyFile(_ header: FileHeader) throws {
+        let flags = O_CREAT | O_EXCL | O_WRONLY | O_NOCTTY
+        let mode = mode_t(header.permissions)
+        var file: FileDescriptor?
+        try publish { alternativeLeaf in
+            if let alternativeLeaf {
+                let path = name.lastSlash == nil ? alternativeLeaf : Array(name.parent) + [UInt8(ascii: "/")] + alternativeLeaf
+                file = try withCPath(path) { cPath in
+                    try resolver.open(cPath: cPath, length: path.count, in: destination, flags: flags, mode: mode)
+                }
+            } else {
+                file = try resolver.open(cPath: name.cString, length: name.count, in: destination, flags: flags, mode: mode)
+            }
+        }
+        guard let file else { return }
+        defer { file.closeQuietly() }
+        try failing(name) {
+            try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
+        }
+    }
+
+    private mutating func receiveDirectory(_ header: FileHeader) throws {
+        guard header.fileLength == 0 else { throw ReceiveFailure(.invalid, name.array) }
+        let nameSlice = name.array[...]
+        if openDirectories.isClosing(nameSlice) {
             // The second header: now the directory is filled, apply its mode and times.
             let directory = try failing(name) {
-                try resolver.open(name, in: destination, flags: O_RDONLY | O_DIRECTORY)
+                try resolver.open(cPath: name.cString, length: name.count, in: destination, flags: O_RDONLY | O_DIRECTORY)
             }
             defer { directory.closeQuietly() }
             try failing(name) {
                 try FileSystem.setPermissions(directory, mode_t(header.permissions))
-                try FileSystem.setTimes(directory, access: header.accessTime, modification: header.modificationTime)
+                try FileSystem.setTimes(directory, header.accessTime, header.modificationTime)
             }
             openDirectories.close()
             return
         }
-        try countEntry(name)
-        let (parent, leaf) = try openParent(of: name)
+        try countEntry()
+        let parent = try openParent()
         defer { parent.close(keeping: destination) }
         do {
-            try FileSystem.makeDirectory(leaf, in: parent, mode: 0o700)
+            try FileSystem.makeDirectory(cName: name.leafCString, in: parent, mode: 0o700)
         } catch Errno.fileExists {
             // Directories merge, as in Qubes; anything else in the way is a clash.
-            let existing = try failing(name) { try FileSystem.status(of: leaf, in: parent) }
-            guard existing.st_mode & S_IFMT == S_IFDIR else { throw ReceiveFailure(.exists, Array(name)) }
+            let existing = try failing(name) { try FileSystem.status(ofCName: name.leafCString, in: parent) }
+            guard existing.st_mode & S_IFMT == S_IFDIR else { throw ReceiveFailure(.exists, name.array) }
         } catch {
-            throw ReceiveFailure(error, Array(name))
+            throw ReceiveFailure(error, name.array)
         }
-        openDirectories.open(name)
+        openDirectories.open(nameSlice)
     }
 
-    private mutating func receiveSymlink(_ name: ArraySlice<UInt8>, _ header: FileHeader) throws {
+    private mutating func receiveSymlink(_ header: FileHeader) throws {
         guard header.fileLength <= FileHeader.maxLinkTargetLength else {
-            throw ReceiveFailure(.nameTooLong, Array(name))
+            throw ReceiveFailure(.nameTooLong, name.array)
         }
         guard let untrustedTarget = try reader.bytes(Int(header.fileLength)) else {
-            throw ReceiveFailure(.truncatedInsideRecord, Array(name))
+            throw ReceiveFailure(.truncatedInsideRecord, name.array)
         }
         let safe =
             options.allowUnsafeSymlinks
             ? !untrustedTarget.isEmpty && !untrustedTarget.contains(0)
-            : SymlinkRules.isSafe(name: name, untrustedTarget: untrustedTarget, allowAllNames: options.allowAllNames)
+            : SymlinkRules.isSafe(
+                contiguousName: name.bytes, untrustedTarget: untrustedTarget, allowAllNames: options.allowAllNames)
         guard safe else { throw ReceiveFailure(.unsafeSymlink, untrustedTarget) }
         let target = untrustedTarget
-        try countEntry(name)
-        let (parent, leaf) = try openParent(of: name)
+        try countEntry()
+        let parent = try openParent()
         defer { parent.close(keeping: destination) }
-        try publish(leaf, in: parent, name: name) { candidate in
-            try FileSystem.makeSymlink(candidate, in: parent, target: target)
+        try withCPath(target) { cTarget in
+            try publish { alternativeLeaf in
+                if let alternativeLeaf {
+                    try withCPath(alternativeLeaf) { cLeaf in
+                        try FileSystem.makeSymlink(cName: cLeaf, in: parent, target: cTarget)
+                    }
+                } else {
+                    try FileSystem.makeSymlink(cName: name.leafCString, in: parent, target: cTarget)
+                }
+            }
         }
     }
 
     // MARK: - Helpers
 
-    private mutating func countEntry(_ name: ArraySlice<UInt8>) throws {
-        guard entriesReceived < options.maxFiles else { throw ReceiveFailure(.limitExceeded, Array(name)) }
+    /// Files of this size or more are preallocated.
+    private static let largeFile: UInt64 = 1 << 20
+
+    private mutating func countEntry() throws {
+        guard entriesReceived < options.maxFiles else { throw ReceiveFailure(.limitExceeded, name.array) }
         entriesReceived += 1
     }
 
-    /// Opens the directory that will hold `name` (resolved beneath the destination, never
-    /// through a symlink, never created implicitly) and returns it with the last component.
-    private func openParent(of name: ArraySlice<UInt8>) throws -> (FileDescriptor, ArraySlice<UInt8>) {
-        guard let slash = name.lastIndex(of: UInt8(ascii: "/")) else { return (destination, name) }
-        let parent = try failing(name) {
-            try resolver.open(name[..<slash], in: destination, flags: csys_O_PATH | O_DIRECTORY)
+    /// Opens the directory that will hold the current name (resolved beneath the destination,
+    /// never through a symlink, never created implicitly); the destination itself for a
+    /// top-level name.
+    private func openParent() throws -> FileDescriptor {
+        guard name.lastSlash != nil else { return destination }
+        return try failing(name) {
+            try name.withParentCString { path, length in
+                try resolver.open(cPath: path, length: length, in: destination, flags: csys_O_PATH | O_DIRECTORY)
+            }
         }
-        return (parent, name[(slash + 1)...])
     }
 
     /// Refuses a declared size the destination cannot hold, before any data is written. Free
     /// space is asked once and then counted down, and asked again only when a file seems not
     /// to fit; large files are also preallocated, so the space is really theirs.
-    private mutating func reserveSpace(_ length: UInt64, for file: FileDescriptor, name: ArraySlice<UInt8>) throws {
+    private mutating func reserveSpace(_ length: UInt64, for file: FileDescriptor) throws {
         guard length > 0 else { return }
         if length > knownFreeSpace {
             knownFreeSpace = try failing(name) { try FileSystem.availableBytes(on: file) }
-            guard length <= knownFreeSpace else { throw ReceiveFailure(.noSpace, Array(name)) }
+            guard length <= knownFreeSpace else { throw ReceiveFailure(.noSpace, name.array) }
         }
         knownFreeSpace -= length
-        if length >= 1 << 20 {
+        if length >= Self.largeFile {
             _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
         }
     }
 
-    /// Creates an entry under `leaf` with `make`, which fails with EEXIST rather than replace
-    /// anything; with `--on-conflict rename`, tries `leaf (1).ext`, `leaf (2).ext`, ...
-    private func publish(
-        _ leaf: ArraySlice<UInt8>, in parent: FileDescriptor, name: ArraySlice<UInt8>,
-        make: (ArraySlice<UInt8>) throws -> Void
-    ) throws {
+    /// Creates the current entry with `make`, which fails with EEXIST rather than replace
+    /// anything: first under its own leaf name (`make(nil)`); with `--on-conflict rename`, then
+    /// under `leaf (1).ext`, `leaf (2).ext`, ... (`make(alternative)`).
+    private func publish(_ make: (_ alternativeLeaf: [UInt8]?) throws -> Void) throws {
         var attempt = 0
-        var candidate = leaf
         while true {
             do {
-                try make(candidate)
+                if attempt == 0 {
+                    try make(nil)
+                } else {
+                    guard let next = ConflictNames.alternative(for: name.leaf, attempt: attempt) else {
+                        throw ReceiveFailure(.exists, name.array)
+                    }
+                    try make(next)
+                }
                 return
             } catch Errno.fileExists where options.onConflict == .rename && attempt < ConflictNames.maxAttempts {
                 attempt += 1
-                guard let next = ConflictNames.alternative(for: leaf, attempt: attempt) else {
-                    throw ReceiveFailure(.exists, Array(name))
-                }
-                candidate = next[...]
             } catch {
-                throw ReceiveFailure(error, Array(name))
+                throw ReceiveFailure(error, name.array)
             }
         }
     }
@@ -259,11 +323,11 @@ struct ReceiveFailure: Error {
 
 /// Runs `body`, turning a system call's errno into a failure that names `name`.
 @inline(__always)
-private func failing<T>(_ name: ArraySlice<UInt8>, _ body: () throws -> T) throws -> T {
+private func failing<T>(_ name: UnpackerName, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch {
-        throw ReceiveFailure(error, Array(name))
+        throw ReceiveFailure(error, name.array)
     }
 }
 

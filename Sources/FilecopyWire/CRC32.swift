@@ -8,7 +8,7 @@ public struct CRC32: Sendable, Equatable {
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        value = csys_crc32(value, base, bytes.count)
+        value = csys_crc32_fast(value, base, bytes.count)
     }
 
     public mutating func update(_ bytes: [UInt8]) {
