@@ -1,6 +1,7 @@
 # InterVM Copy: build, test, install, demo.
 #   make            release build of every program (and the qvm-move... aliases)
-#   make check      every test (installs missing Debian packages first)
+#   make check      every test (installs missing Debian packages first), then fuzz-smoke
+#   make fuzz       libFuzzer on every fuzz target, FUZZ_SECONDS (60) each; fuzz-smoke: 20 s each
 #   make demo       copy a sample folder between two local sandboxed VMs
 #   make install    DESTDIR=... PREFIX=/usr/local
 SHELL := /bin/bash
@@ -9,6 +10,7 @@ DESTDIR ?=
 SWIFT ?= swift
 RELEASE_FLAGS ?= -c release
 DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux
+FUZZ_SECONDS ?= 60
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
@@ -16,7 +18,7 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
 
-.PHONY: all build deps check demo install uninstall clean
+.PHONY: all build deps check demo install uninstall clean fuzz fuzz-smoke
 
 all: build
 
@@ -37,6 +39,14 @@ check: deps
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
+	$(MAKE) fuzz-smoke
+
+## libFuzzer over the receiver loop and the name/header rules (docs/RELIABILITY.md).
+fuzz: deps
+	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	SWIFT=$(SWIFT) scripts/fuzz.sh 20
 
 demo: build
 	scripts/demo.sh "$(release_bin)"

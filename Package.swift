@@ -53,6 +53,8 @@ let package = Package(
 
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
+        // libFuzzer target over the pure header, name, symlink and result rules, with oracles.
+        .executableTarget(name: "fuzz-names", dependencies: ["FilecopyWire"], swiftSettings: strict),
 
         // Helpers for the test suites only: locating the built programs, running and joining them.
         .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),
