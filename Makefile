@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 RELEASE_FLAGS ?= -c release
-DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux
+DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux strace
 FUZZ_SECONDS ?= 60
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
