@@ -2,6 +2,8 @@
 #   make            release build of every program (and the qvm-move... aliases)
 #   make check      every test (installs missing Debian packages first), then fuzz-smoke
 #   make fuzz       libFuzzer on every fuzz target, FUZZ_SECONDS (60) each; fuzz-smoke: 20 s each
+#   make check-asan / check-tsan   the tests under AddressSanitizer / ThreadSanitizer
+#   make exhaustion 1M files and 8191-deep nesting into the receiver: memory, descriptors, time
 #   make demo       copy a sample folder between two local sandboxed VMs
 #   make install    DESTDIR=... PREFIX=/usr/local
 SHELL := /bin/bash
@@ -18,7 +20,7 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
 
-.PHONY: all build deps check demo install uninstall clean fuzz fuzz-smoke
+.PHONY: all build deps check demo install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
 
 all: build
 
@@ -47,6 +49,21 @@ fuzz: deps
 
 fuzz-smoke: deps
 	SWIFT=$(SWIFT) scripts/fuzz.sh 20
+
+## The whole test suite under AddressSanitizer / ThreadSanitizer (own scratch paths).
+check-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	scripts/link-aliases.sh "$$($(SWIFT) build --scratch-path .build-asan --show-bin-path)"
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+check-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	scripts/link-aliases.sh "$$($(SWIFT) build --scratch-path .build-tsan --show-bin-path)"
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+## 100k / 1M empty files, limits, 8191-deep nesting: memory, descriptors, time (slow).
+exhaustion: deps
+	SWIFT=$(SWIFT) scripts/exhaustion.sh
 
 demo: build
 	scripts/demo.sh "$(release_bin)"

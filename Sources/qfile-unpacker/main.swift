@@ -94,7 +94,7 @@ do {
     refuse("cannot drop privileges: \(error)", code: ResultCode(rawValue: UInt32(EPERM)))
 }
 #if DEBUG
-EscapeProbe.attempt(escapeProbe)
+EscapeProbe.attempt(escapeProbe, destination: destination, procFD: procFD)
 #endif
 if arguments.verbose {
     let landlock = report.landlockABI.map { "Landlock ABI \($0)" } ?? "no Landlock"

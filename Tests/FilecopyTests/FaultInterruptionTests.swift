@@ -61,7 +61,12 @@ struct FaultInterruptionTests {
         #expect(FaultTools.digest(root("incoming")) == FaultTools.digest(source.path))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: strace), "needs strace"))
+    /// Not under a sanitizer: its runtime's own start-up reads shift the call counts, and the
+    /// injection then lands in the Swift runtime's start-up, which does not retry (not our code,
+    /// and no signal can interrupt it there: nothing is installed yet).
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: strace), "needs strace"),
+        .disabled(if: FaultTools.sanitizerBuild, "the sanitizer runtime's start-up shifts the injection"))
     func injectedEINTRInEveryReadWriteAndPollLeavesAnIdenticalCopy() throws {
         let (source, root) = try Self.prepare()
         func interrupted(_ arguments: [String], log: String) -> [String] {

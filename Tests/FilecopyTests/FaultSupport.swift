@@ -14,6 +14,13 @@ enum FaultTools {
     /// An empty home, so no receiver.conf of the machine changes limits or conflict policy.
     static func receiverEnvironment(home: String) -> [String: String] { ["HOME": home, "PATH": "/usr/bin:/bin"] }
 
+    /// True when the programs were built with a sanitizer (`make check-asan`, `check-tsan`):
+    /// its runtime changes memory figures and makes its own system calls at start-up.
+    static let sanitizerBuild: Bool = {
+        let probe = try? run(["/bin/grep", "-q", "-a", "-e", "__asan_init", "-e", "__tsan_init", unpacker])
+        return probe?.status == 0
+    }()
+
     /// Every entry under `directory` by relative path: `dir MODE`, `link TARGET`, or
     /// `file MODE SIZE CRC32 MTIME.NSEC` (the whole content, through its CRC-32). Never follows links.
     static func digest(_ directory: String) -> [String: String] {
