@@ -1,6 +1,7 @@
 # InterVM Copy: build, test, install, demo.
 #   make            release build of every program (and the qvm-move... aliases)
-#   make check      every test (installs missing Debian packages first), then fuzz-smoke
+#   make check      every test (installs missing Debian packages first), then fuzz-smoke,
+#                   and the tests again under AddressSanitizer and ThreadSanitizer
 #   make fuzz       libFuzzer on every fuzz target, FUZZ_SECONDS (60) each; fuzz-smoke: 20 s each
 #   make check-asan / check-tsan   the tests under AddressSanitizer / ThreadSanitizer
 #   make exhaustion 1M files and 8191-deep nesting into the receiver: memory, descriptors, time
@@ -42,6 +43,8 @@ check: deps
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
 	$(MAKE) fuzz-smoke
+	$(MAKE) check-asan
+	$(MAKE) check-tsan
 
 ## libFuzzer over the receiver loop and the name/header rules (docs/RELIABILITY.md).
 fuzz: deps

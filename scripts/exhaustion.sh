@@ -24,6 +24,14 @@ runs=${RUNS:-"flat-100k flat-1m max-files max-bytes deep-8191"}
 
 now() { date +%s.%N; }
 
+# User and system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15) as
+# "USER+SYSTEM". User time is the receiver's own code, which a busy shared machine disturbs far
+# less than wall time; system time includes the filesystem and any memory reclaim the kernel
+# charges to it.
+cpu_seconds() {
+    awk -v ticks="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f+%.2f", $12 / ticks, $13 / ticks }' "/proc/$1/stat" 2>/dev/null
+}
+
 # Closes every descriptor above 2 except bash's own script descriptor (255).
 close_inherited() {
     local fd
@@ -48,10 +56,12 @@ measure() {
         (close_inherited; exec "$BIN/qfile-unpacker" $options 0 "$incoming" >"$work/result" 2>"$work/stderr") &
     local pid=$!
     # Wait until every record is consumed: the generator paused and the receiver blocks reading.
-    local hwm="-" fds="-" fdlist=""
+    # Peak memory and CPU time are sampled all along (a run stopped by a limit ends early).
+    local hwm="-" cpu="-" fds="-" fdlist="" sample
     while kill -0 "$pid" 2>/dev/null; do
+        sample=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null) && [ -n "$sample" ] && hwm=$sample
+        sample=$(cpu_seconds "$pid") && [ -n "$sample" ] && cpu=$sample
         if [ -e "$fifo.ready" ] && [[ "$(cat "/proc/$pid/wchan" 2>/dev/null)" == *pipe_read ]]; then
-            hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
             fdlist=$(ls -l "/proc/$pid/fd" | awk 'NR > 1 {print $9 "->" $11}' | tr '\n' ' ')
             fds=$(ls "/proc/$pid/fd" | wc -l)
             break
@@ -66,10 +76,10 @@ measure() {
     local code entries
     code=$(od -An -tu4 -N4 "$work/result" | tr -d ' ')
     entries=$(find "$incoming" -mindepth 1 | wc -l)
-    printf '%-10s code %-3s entries %-8s records-consumed %7.2f s  total %7.2f s  VmHWM %s kB  fds at pause %s [%s]\n' \
-        "$label" "$code" "$entries" "$(echo "$paused - $start" | bc)" "$(echo "$end - $start" | bc)" \
+    printf '%-10s code %-3s entries %-8s records-consumed %7.2f s (CPU user+sys %s s)  total %7.2f s  VmHWM %s kB  fds at pause %s [%s]\n' \
+        "$label" "$code" "$entries" "$(echo "$paused - $start" | bc)" "$cpu" "$(echo "$end - $start" | bc)" \
         "$hwm" "$fds" "$fdlist" | tee -a "$out"
-    echo "$(echo "$paused - $start" | bc)" >"$work/$label.seconds"
+    echo "$(echo "$paused - $start" | bc) $cpu" >"$work/$label.seconds"
     rm -rf "$incoming"
 }
 
@@ -85,6 +95,9 @@ for run in $runs; do
     esac
 done
 if [ -e "$work/flat-100k.seconds" ] && [ -e "$work/flat-1m.seconds" ]; then
-    printf 'time ratio 1M / 100k files: %.2f (10.00 is linear)\n' \
-        "$(echo "$(cat "$work/flat-1m.seconds") / $(cat "$work/flat-100k.seconds")" | bc -l)" | tee -a "$out"
+    read -r wall100k cpu100k <"$work/flat-100k.seconds"
+    read -r wall1m cpu1m <"$work/flat-1m.seconds"
+    printf 'ratio 1M / 100k files: wall time %.2f, user CPU %.2f, system CPU %.2f (10.00 is linear)\n' \
+        "$(echo "$wall1m / $wall100k" | bc -l)" "$(echo "${cpu1m%+*} / ${cpu100k%+*}" | bc -l)" \
+        "$(echo "${cpu1m#*+} / ${cpu100k#*+}" | bc -l)" | tee -a "$out"
 fi
