@@ -107,7 +107,8 @@ var unpacker = Unpacker(
     onEntry: arguments.verbose ? { name in printError("received \(String(decoding: name, as: UTF8.self))") } : nil)
 let result = unpacker.receive()
 if !result.code.isSuccess {
-    let name = result.lastName.map { " (\(String(decoding: $0, as: UTF8.self).debugDescription))" } ?? ""
+    // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
+    let name = result.lastName.map { " (\"\(TransferFailure.displayName($0))\")" } ?? ""
     printError("qfile-unpacker: transfer refused with error \(result.code)\(name)")
 }
 try? FileDescriptor.standardOutput.writeFully(result.encoded)

@@ -156,3 +156,27 @@ struct ExhaustionTests {
         if !deep.descriptors.isEmpty { #expect(deep.descriptors == before.descriptors) }
     }
 }
+
+/// The receiver's one line on stderr about a refusal names the offending name escaped and
+/// shortened, however long the sender made it.
+@Suite("Exhaustion: refusal messages stay short")
+struct RefusalMessageTests {
+    @Test func longHostileNameIsShortenedInTheMessage() throws {
+        let root = try TemporaryDirectory()
+        try AgentTools.makeDirectory(root("incoming"))
+        var builder = StreamBuilder()
+        // 63 components of 255 bytes (16,127 bytes), then one holding an escape sequence.
+        let component = [UInt8](repeating: 0x61, count: 255)
+        var name: [UInt8] = []
+        for index in 0..<63 { name += (index == 0 ? [] : [0x2F]) + component }
+        builder.file(String(decoding: name, as: UTF8.self) + "/b\u{1B}[31m", "x")
+        builder.end()
+        let finished = try run(
+            [FaultTools.unpacker, String(getuid()), root("incoming")], stdin: builder.bytes,
+            environment: FaultTools.receiverEnvironment(home: root.path))
+        #expect(decodeResult(finished.stdout)?.code == .invalidName)
+        #expect(finished.stderr.hasPrefix("qfile-unpacker: transfer refused with error 84 (\"aaaa"), "\(finished.stderr.prefix(200))")
+        #expect(finished.stderr.utf8.count < 1200, "\(finished.stderr.utf8.count) bytes on stderr")
+        #expect(!finished.stderr.contains("\u{1B}"))
+    }
+}
