@@ -12,16 +12,20 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 RELEASE_FLAGS ?= -c release
-DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux strace
+# Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
+# a virtual desktop with accessibility for the dialogs, strace (EINTR injection).
+DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux strace \
+	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
+	$(shell CExtension/deps.sh --list)
 FUZZ_SECONDS ?= 60
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
 
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
-HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
+HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
-.PHONY: all build deps check demo install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
+.PHONY: all build deps check check-nautilus demo install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
 
 all: build
 
@@ -42,6 +46,7 @@ check: deps
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
+	$(MAKE) -C CExtension check
 	$(MAKE) fuzz-smoke
 	$(MAKE) check-asan
 	$(MAKE) check-tsan
@@ -67,6 +72,10 @@ check-tsan: deps
 ## 100k / 1M empty files, limits, 8191-deep nesting: memory, descriptors, time (slow).
 exhaustion: deps
 	SWIFT=$(SWIFT) scripts/exhaustion.sh
+
+## The file-manager extension inside a real Nautilus under Xvfb (about 20 s).
+check-nautilus: deps
+	$(MAKE) -C CExtension check-nautilus
 
 demo: build
 	scripts/demo.sh "$(release_bin)"
