@@ -1,6 +1,10 @@
 # InterVM Copy: build, test, install, demo.
 #   make            release build of every program (and the qvm-move... aliases)
-#   make check      every test (installs missing Debian packages first)
+#   make check      every test (installs missing Debian packages first), then fuzz-smoke,
+#                   and the tests again under AddressSanitizer and ThreadSanitizer
+#   make fuzz       libFuzzer on every fuzz target, FUZZ_SECONDS (60) each; fuzz-smoke: 20 s each
+#   make check-asan / check-tsan   the tests under AddressSanitizer / ThreadSanitizer
+#   make exhaustion 1M files and 8191-deep nesting into the receiver: memory, descriptors, time
 #   make demo       copy a sample folder between two local sandboxed VMs
 #   make bench      time the file copy against tar | tar and cat | cat (writes build/bench.md)
 #   make install    DESTDIR=... PREFIX=/usr/local
@@ -10,12 +14,13 @@ DESTDIR ?=
 SWIFT ?= swift
 RELEASE_FLAGS ?= -c release
 # Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
-# and a virtual desktop with accessibility for the dialogs.
-DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux \
+# a virtual desktop with accessibility for the dialogs, strace (EINTR injection).
+DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux strace \
 	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
 	$(shell CExtension/deps.sh --list)
 # Only `make bench` needs these (/usr/bin/time measures each program's peak RSS).
 BENCH_PACKAGES := time
+FUZZ_SECONDS ?= 60
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
@@ -23,7 +28,7 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
-.PHONY: all build deps bench-deps check check-nautilus demo bench install uninstall clean
+.PHONY: all build deps bench-deps check check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
 
 all: build
 
@@ -54,6 +59,31 @@ check: deps
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
 	$(MAKE) -C CExtension check
+	$(MAKE) fuzz-smoke
+	$(MAKE) check-asan
+	$(MAKE) check-tsan
+
+## libFuzzer over the receiver loop and the name/header rules (docs/RELIABILITY.md).
+fuzz: deps
+	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	SWIFT=$(SWIFT) scripts/fuzz.sh 20
+
+## The whole test suite under AddressSanitizer / ThreadSanitizer (own scratch paths).
+check-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	scripts/link-aliases.sh "$$($(SWIFT) build --scratch-path .build-asan --show-bin-path)"
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+check-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	scripts/link-aliases.sh "$$($(SWIFT) build --scratch-path .build-tsan --show-bin-path)"
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+## 100k / 1M empty files, limits, 8191-deep nesting: memory, descriptors, time (slow).
+exhaustion: deps
+	SWIFT=$(SWIFT) scripts/exhaustion.sh
 
 ## The file-manager extension inside a real Nautilus under Xvfb (about 20 s).
 check-nautilus: deps

@@ -56,6 +56,8 @@ let package = Package(
 
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
+        // libFuzzer target over the pure header, name, symlink and result rules, with oracles.
+        .executableTarget(name: "fuzz-names", dependencies: ["FilecopyWire"], swiftSettings: strict),
 
         // GTK 3 for the dialog helper only; no other program links it.
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),
