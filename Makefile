@@ -2,12 +2,15 @@
 #   make            release build of every program (and the qvm-move... aliases)
 #   make check      every test (installs missing Debian packages first)
 #   make demo       copy a sample folder between two local sandboxed VMs
-#   make install    DESTDIR=... PREFIX=/usr/local
+#   make install    DESTDIR=... PREFIX=/usr/local   (layout: docs/packaging.md)
+#   make uninstall  removes exactly what install recorded (same DESTDIR and PREFIX)
+#   make deb        Debian packages into build/deb; make check-deb builds and tries them
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
-RELEASE_FLAGS ?= -c release
+# Release programs carry the Swift runtime inside (no libswift*.so needed where they run).
+RELEASE_FLAGS ?= -c release --static-swift-stdlib
 DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
@@ -17,6 +20,21 @@ FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
 
 .PHONY: all build deps check demo install uninstall clean
+
+# Install layout. With PREFIX=/usr the configuration goes to /etc (where qrexec looks);
+# with any other prefix to PREFIX/etc, unless SYSCONFDIR is given.
+BINDIR ?= $(PREFIX)/bin
+QUBESLIBDIR ?= $(PREFIX)/lib/qubes
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MANIFEST ?= $(DATADIR)/intervm-copy/installed-files
+install_env = BIN_DIR="$(release_bin)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" \
+	QUBESLIBDIR="$(QUBESLIBDIR)" DATADIR="$(DATADIR)" MANDIR="$(MANDIR)" LOCALEDIR="$(LOCALEDIR)" \
+	SYSCONFDIR="$(SYSCONFDIR)" MANIFEST="$(MANIFEST)" MAKE="$(MAKE)"
+# Translations are compiled first when there are any.
+install_prerequisites = build $(if $(wildcard po/*.po),mo)
 
 all: build
 
@@ -41,16 +59,27 @@ check: deps
 demo: build
 	scripts/demo.sh "$(release_bin)"
 
-install: build
-	bin="$(release_bin)"; \
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/lib/qubes"; \
-	for h in $(HELPERS); do install -m 0755 "$$bin/$$h" "$(DESTDIR)$(PREFIX)/lib/qubes/$$h"; done; \
-	for p in qvm-copy qvm-open-in-vm qrexec-local; do install -m 0755 "$$bin/$$p" "$(DESTDIR)$(PREFIX)/bin/$$p"; done; \
-	scripts/link-aliases.sh "$(DESTDIR)$(PREFIX)/bin"
+## Installs into DESTDIR/PREFIX and records the list of installed paths in MANIFEST.
+install: $(install_prerequisites)
+	$(install_env) scripts/install.sh
 
 uninstall:
-	for p in $(FRONT_ENDS); do rm -f "$(DESTDIR)$(PREFIX)/bin/$$p"; done
-	for h in $(HELPERS); do rm -f "$(DESTDIR)$(PREFIX)/lib/qubes/$$h"; done
+	DESTDIR="$(DESTDIR)" scripts/uninstall.sh "$(MANIFEST)"
+
+.PHONY: check-install deb check-deb
+## Packaging test: install into a scratch DESTDIR, compare with the expected layout, uninstall.
+check-install: $(install_prerequisites)
+	scripts/check-install.sh
+
+check: check-install
+
+## Debian packages (debian/), built with the Swift toolchain on PATH, into build/deb.
+deb: deps
+	scripts/build-deb.sh build/deb
+
+## Builds the packages, unpacks them into a scratch root and copies between two local VMs with them.
+check-deb: deb
+	scripts/check-deb.sh build/deb
 
 clean:
 	rm -rf .build build
