@@ -90,7 +90,7 @@ compare_layout() { # DESTDIR PREFIX SYSCONFDIR MANIFEST label
     diffs=$(diff <(expected_layout "$2" "$3" "$4" | LC_ALL=C sort) <(actual_layout "$1" | LC_ALL=C sort))
     if [ -z "$diffs" ]; then pass "$5: installed files are exactly the expected layout"; else fail "$5: layout differs (< expected, > installed)" "$diffs"; fi
     local odd
-    odd=$(find "$1" \( -perm /6000 -o -perm /0022 \) -printf '%M %P\n')
+    odd=$(find "$1" ! -type l \( -perm /6000 -o -perm /0022 \) -printf '%M %P\n')
     if [ -z "$odd" ]; then pass "$5: no setuid/setgid bits, nothing group- or world-writable"; else fail "$5: unexpected modes" "$odd"; fi
     odd=$(find "$1" -type d ! -perm 755 -printf '%M %P\n'; find "$1" -type d -empty -printf 'empty %P\n')
     if [ -z "$odd" ]; then pass "$5: every folder is 0755 and holds something"; else fail "$5: odd folders" "$odd"; fi
@@ -102,7 +102,7 @@ compare_layout() { # DESTDIR PREFIX SYSCONFDIR MANIFEST label
 root=$scratch/usr-root
 if install_into "$root" /usr; then
     compare_layout "$root" /usr /etc /usr/share/intervm-copy/installed-files "PREFIX=/usr"
-    check "PREFIX=/usr: qubes.Filecopy runs /usr/lib/qubes/qfile-unpacker" grep -q 'exec /usr/lib/qubes/qfile-unpacker$' "$root/etc/qubes-rpc/qubes.Filecopy"
+    check "PREFIX=/usr: qubes.Filecopy runs /usr/lib/qubes/qfile-unpacker" grep -qE 'exec /usr/lib/qubes/qfile-unpacker( |$)' "$root/etc/qubes-rpc/qubes.Filecopy"
     out=$(ldd "$root"/usr/bin/qvm-copy "$root"/usr/bin/qrexec-local "$root"/usr/lib/qubes/* 2>&1)
     if ! grep -q libswift <<<"$out" && ! grep -q 'not found' <<<"$out"; then pass "installed programs need no libswift*.so"; else fail "installed programs need Swift libraries" "$(grep -E 'libswift|not found' <<<"$out")"; fi
     out=$("$root/usr/bin/qvm-copy" --help 2>&1)
@@ -113,6 +113,7 @@ if install_into "$root" /usr; then
     # A copy between two local VMs with the installed programs only.
     if command -v bwrap >/dev/null; then
         vms=$scratch/vms
+        saved_path=$PATH
         export PATH="$root/usr/bin:/usr/bin:/bin"
         "$root/usr/bin/qrexec-local" --root "$vms" create work personal >/dev/null
         printf 'qubes.Filecopy * work personal allow\nqubes.Filecopy * personal @anyvm deny\n' >"$vms/policy.d/10-test.policy"
@@ -126,8 +127,9 @@ if install_into "$root" /usr; then
         out=$("$root/usr/bin/qrexec-local" --root "$vms" run personal -- qvm-copy-to-vm --without-progress work nothing 2>&1)
         check "installed front end reports a missing file with status 1" test $? -eq 1
         printf 'x\n' >"$vms/personal/home/f"
-        "$root/usr/bin/qrexec-local" --root "$vms" run personal -- qvm-copy-to-vm --without-progress vault f </dev/null >/dev/null 2>&1
+        "$root/usr/bin/qrexec-local" --root "$vms" run personal -- qvm-copy-to-vm --without-progress work f </dev/null >/dev/null 2>&1
         check "a call the policy does not allow ends with status 126" test $? -eq 126
+        export PATH=$saved_path
     else
         fail "bubblewrap (bwrap) is needed for the qrexec-local copy test"
     fi
@@ -239,7 +241,7 @@ root=$scratch/local-root
 if install_into "$root" /usr/local; then
     compare_layout "$root" /usr/local /usr/local/etc /usr/local/share/intervm-copy/installed-files "PREFIX=/usr/local"
     check "PREFIX=/usr/local: qubes.Filecopy runs /usr/local/lib/qubes/qfile-unpacker" \
-        grep -q 'exec /usr/local/lib/qubes/qfile-unpacker$' "$root/usr/local/etc/qubes-rpc/qubes.Filecopy"
+        grep -qE 'exec /usr/local/lib/qubes/qfile-unpacker( |$)' "$root/usr/local/etc/qubes-rpc/qubes.Filecopy"
     check "PREFIX=/usr/local: qubes.OpenInVM runs /usr/local/lib/qubes/vm-file-editor" \
         grep -q 'exec /usr/local/lib/qubes/vm-file-editor$' "$root/usr/local/etc/qubes-rpc/qubes.OpenInVM"
     # Installing twice (an upgrade) and uninstalling once leaves nothing.
