@@ -66,15 +66,22 @@ install: $(install_prerequisites)
 uninstall:
 	DESTDIR="$(DESTDIR)" scripts/uninstall.sh "$(MANIFEST)"
 
-.PHONY: check-install deb check-deb
+.PHONY: check-install deb check-deb deps-packaging
+# Debian packages for check-install (man, completion shells, desktop-file-validate) and for
+# building the .deb files (debhelper, lintian and debian/control's Build-Depends).
+PACKAGING_PACKAGES := man-db zsh fish desktop-file-utils debhelper dpkg-dev fakeroot lintian \
+	pkg-config libglib2.0-dev libgtk-3-dev libnautilus-extension-dev libnemo-extension-dev libcaja-extension-dev
+deps-packaging:
+	@$(MAKE) -s deps DEBIAN_PACKAGES="$(PACKAGING_PACKAGES)"
+
 ## Packaging test: install into a scratch DESTDIR, compare with the expected layout, uninstall.
-check-install: $(install_prerequisites)
+check-install: deps-packaging $(install_prerequisites)
 	scripts/check-install.sh
 
 check: check-install
 
 ## Debian packages (debian/), built with the Swift toolchain on PATH, into build/deb.
-deb: deps
+deb: deps deps-packaging
 	scripts/build-deb.sh build/deb
 
 ## Builds the packages, unpacks them into a scratch root and copies between two local VMs with them.
