@@ -38,9 +38,10 @@ if [ -n "$core" ]; then
         ./etc/qubes/rpc-config/qubes.Filecopy ./usr/share/man/man1/qvm-copy.1.gz ./usr/share/man/man8/qfile-unpacker.8.gz \
         ./usr/share/bash-completion/completions/qvm-copy ./usr/share/zsh/vendor-completions/_qvm-copy \
         ./usr/share/fish/vendor_completions.d/qvm-copy.fish ./usr/share/doc/intervm-copy/examples/30-intervm.policy; do
-        grep -qxF "$path" <<<"$contents" || fail "intervm-copy holds $path"
+        grep -qxF "$path" <<<"$contents" || missing="${missing-} $path"
     done
-    pass "intervm-copy holds the front ends, helpers, services, man pages, completion and the policy example"
+    if [ -z "${missing-}" ]; then pass "intervm-copy holds the front ends, helpers, services, man pages, completion and the policy example"
+    else fail "intervm-copy lacks$missing"; fi
     check "intervm-copy marks the qrexec service files as conffiles" bash -c "dpkg-deb -I '$core' conffiles | grep -qx /etc/qubes-rpc/qubes.Filecopy"
 fi
 if [ -n "$gui" ]; then
