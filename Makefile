@@ -66,26 +66,30 @@ install: $(install_prerequisites)
 uninstall:
 	DESTDIR="$(DESTDIR)" scripts/uninstall.sh "$(MANIFEST)"
 
-.PHONY: check-install deb check-deb deps-packaging
-# Debian packages for check-install (man, completion shells, desktop-file-validate) and for
-# building the .deb files (debhelper, lintian and debian/control's Build-Depends).
-PACKAGING_PACKAGES := man-db zsh fish desktop-file-utils debhelper dpkg-dev fakeroot lintian \
-	pkg-config libglib2.0-dev libgtk-3-dev libnautilus-extension-dev libnemo-extension-dev libcaja-extension-dev
-deps-packaging:
-	@$(MAKE) -s deps DEBIAN_PACKAGES="$(PACKAGING_PACKAGES)"
+.PHONY: check-install deb check-deb deps-check-install deps-deb
+# Debian packages check-install needs (man pages, the completion shells, the desktop entry
+# check) and those building the .deb files needs (debhelper, lintian, debian/control's
+# Build-Depends).
+CHECK_INSTALL_PACKAGES := man-db zsh fish desktop-file-utils bubblewrap
+DEB_PACKAGES := debhelper dpkg-dev fakeroot lintian gettext pkg-config zlib1g-dev libglib2.0-dev libgtk-3-dev \
+	libnautilus-extension-dev libnemo-extension-dev libcaja-extension-dev
+deps-check-install:
+	@$(MAKE) -s deps DEBIAN_PACKAGES="$(CHECK_INSTALL_PACKAGES)"
+deps-deb:
+	@$(MAKE) -s deps DEBIAN_PACKAGES="$(DEB_PACKAGES)"
 
 ## Packaging test: install into a scratch DESTDIR, compare with the expected layout, uninstall.
-check-install: deps-packaging $(install_prerequisites)
+check-install: deps-check-install $(install_prerequisites)
 	scripts/check-install.sh
 
 check: check-install
 
 ## Debian packages (debian/), built with the Swift toolchain on PATH, into build/deb.
-deb: deps deps-packaging
+deb: deps deps-deb
 	scripts/build-deb.sh build/deb
 
 ## Builds the packages, unpacks them into a scratch root and copies between two local VMs with them.
-check-deb: deb
+check-deb: deps-check-install deb
 	scripts/check-deb.sh build/deb
 
 clean:
