@@ -17,8 +17,11 @@ trap 'rm -rf "$scratch"' EXIT
 deb() { ls "$debs"/"$1"_*.deb 2>/dev/null | grep -v dbgsym | head -1; }
 
 # Which package holds what, and what it pulls in.
-for package in intervm-copy intervm-copy-gui intervm-copy-nautilus intervm-copy-nemo intervm-copy-caja \
-    intervm-copy-thunar intervm-copy-dolphin; do
+packages="intervm-copy intervm-copy-gui"
+# The file-manager packages come from CExtension/ (debian/rules leaves them out without it).
+[ -f "$(dirname "$0")/../CExtension/Makefile" ] &&
+    packages="$packages intervm-copy-nautilus intervm-copy-nemo intervm-copy-caja intervm-copy-thunar intervm-copy-dolphin"
+for package in $packages; do
     file=$(deb "$package")
     if [ -z "$file" ]; then fail "$package was built"; continue; fi
     pass "$package was built ($(du -k "$file" | cut -f1) KiB)"
