@@ -66,6 +66,7 @@ expected_layout() {
         done
         echo "f 644 $p/share/intervm-copy/thunar/intervm-uca.xml"
         echo "f 755 $p/bin/intervm-thunar-actions"
+        echo "f 644 $p/share/man/man1/intervm-thunar-actions.1"
         for name in data/dolphin/kf5/*.desktop; do [ -e "$name" ] && echo "f 644 $p/share/kservices5/ServiceMenus/${name##*/}"; done
         for name in data/dolphin/kf6/*.desktop; do [ -e "$name" ] && echo "f 755 $p/share/kio/servicemenus/${name##*/}"; done
     fi

@@ -45,7 +45,11 @@ install -m 0644 "$top"/data/policy/*.policy "$s$DATADIR/doc/intervm-copy/example
 # Manual pages (the .so pages name their target: `man qvm-move` shows qvm-copy(1)).
 for section in 1 8; do
     install -d "$s$MANDIR/man$section"
-    for page in "$top"/data/man/*.$section; do install -m 0644 "$page" "$s$MANDIR/man$section/"; done
+    for page in "$top"/data/man/*.$section; do
+        # The Thunar installer's page comes with the Thunar files (CExtension's install).
+        [ "${page##*/}" != intervm-thunar-actions.1 ] || [ -f "$top/CExtension/Makefile" ] || continue
+        install -m 0644 "$page" "$s$MANDIR/man$section/"
+    done
 done
 
 # Shell completion: one script a family, linked under every name the shell looks up.
