@@ -216,6 +216,19 @@ if install_into "$root" /usr; then
     fi
     if command -v zsh >/dev/null; then
         for f in "$root"/usr/share/zsh/vendor-completions/_*; do check "zsh: ${f##*/} parses" zsh -n "$f"; done
+        # The name lists, with the completion system's _wanted replaced by a printer (the
+        # _arguments wiring itself needs an interactive shell).
+        zc=$root/usr/share/zsh/vendor-completions
+        zsh_names() { # FILE FUNCTION [ARGUMENT]
+            zsh -f -c '_wanted() { local -a a; a=("$@"); if [[ ${a[-2]} == -a ]]; then print -l -- ${(P)a[-1]}; else print -l -- "${(@)a[${a[(i)-]}+1,-1]}"; fi; }
+                source "$1" 2>/dev/null; "$2" "${3-}"' zsh "$@" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
+        }
+        got=$(zsh_names "$zc/_qvm-copy" _intervm_vm_names)
+        if [ "$got" = "$want" ]; then pass "zsh: qvm-copy's VM names"; else fail "zsh: qvm-copy's VM names" "got: $got"; fi
+        got=$(zsh_names "$zc/_qvm-open-in-vm" _intervm_vm_names)
+        if [ "$got" = "$want" ]; then pass "zsh: qvm-open-in-vm's VM names"; else fail "zsh: qvm-open-in-vm's VM names" "got: $got"; fi
+        got=$(zsh_names "$zc/_qrexec-local" _intervm_local_vms "$comp/root")
+        check "zsh: qrexec-local's VMs of --root" test "$got" = "alpha beta"
     else
         fail "zsh is not installed: zsh completion untested (apt-get install zsh)"
     fi
