@@ -1,7 +1,7 @@
 #!/bin/bash
 # Tries the built Debian packages without installing them on the system: checks their
-# contents and dependencies, unpacks them (dpkg -x) into a scratch root, and runs the
-# programs from there only (PATH and the helper lookup point into the unpacked /usr):
+# contents and dependencies, installs them with dpkg --root into a scratch root, and runs
+# the programs from there only (PATH and the helper lookup point into ROOT/usr):
 # qvm-copy --help and a copy between two qrexec-local VMs. Prints "N passed, N failed".
 # Usage: check-deb.sh DEB_DIR   (after scripts/build-deb.sh DEB_DIR)
 set -uo pipefail
@@ -57,18 +57,23 @@ for fm in nautilus nemo caja thunar dolphin; do
     check "intervm-copy-$fm depends on $fm and the core" bash -c "dpkg-deb -f '$file' Depends | grep -qw $fm && dpkg-deb -f '$file' Depends | grep -q 'intervm-copy '"
 done
 
-# Unpack everything and run it from the unpacked tree only.
+# Install everything into a scratch root with its own dpkg database (dependencies are the
+# host's, so they are not checked there; maintainer scripts run without chroot), then run
+# the programs from that root only.
 root=$scratch/root
-for file in "$debs"/*.deb; do
-    case $file in *dbgsym*) continue ;; esac
-    dpkg -x "$file" "$root" || fail "dpkg -x $file"
-done
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+touch "$root/var/lib/dpkg/status"
+dpkg_root() { dpkg --root="$root" --force-depends --force-script-chrootless "$@"; }
+files=$(ls "$debs"/*.deb | grep -v dbgsym)
+out=$(dpkg_root -i $files 2>&1)
+check "dpkg --root installs every package" dpkg --root="$root" -s $packages
+saved_path=$PATH
 export PATH="$root/usr/bin:/usr/bin:/bin"
 out=$(qvm-copy --help 2>&1)
-check "unpacked qvm-copy --help runs and shows its usage" grep -q 'usage: qvm-copy' <<<"$out"
-check "qvm-copy on PATH is the unpacked one" test "$(command -v qvm-copy)" = "$root/usr/bin/qvm-copy"
+check "installed qvm-copy --help runs and shows its usage" grep -q 'usage: qvm-copy' <<<"$out"
+check "qvm-copy on PATH is the one in the scratch root" test "$(command -v qvm-copy)" = "$root/usr/bin/qvm-copy"
 out=$(ldd "$root"/usr/bin/qvm-copy "$root"/usr/lib/qubes/* 2>&1)
-if grep -qE 'libswift|not found' <<<"$out"; then fail "unpacked programs find every library" "$(grep -E 'libswift|not found' <<<"$out")"; else pass "unpacked programs need no Swift runtime"; fi
+if grep -qE 'libswift|not found' <<<"$out"; then fail "installed programs find every library" "$(grep -E 'libswift|not found' <<<"$out")"; else pass "installed programs need no Swift runtime"; fi
 if command -v bwrap >/dev/null; then
     vms=$scratch/vms
     qrexec-local --root "$vms" create work personal >/dev/null
@@ -79,15 +84,20 @@ if command -v bwrap >/dev/null; then
     ln -s ../notes.txt "$vms/work/home/sample/sub/link"
     out=$(env -u QREXEC_LOCAL_ROOT qrexec-local --root "$vms" run work -- qvm-copy-to-vm --without-progress personal sample 2>&1)
     if diff -r --no-dereference "$vms/work/home/sample" "$vms/personal/home/QubesIncoming/work/sample" >/dev/null 2>&1; then
-        pass "unpacked qvm-copy-to-vm copies a folder between two qrexec-local VMs"
+        pass "installed qvm-copy-to-vm copies a folder between two qrexec-local VMs"
     else
-        fail "copy between qrexec-local VMs with the unpacked programs" "$out"
+        fail "copy between qrexec-local VMs with the installed programs" "$out"
     fi
     printf 'move me\n' >"$vms/work/home/moved.txt"
     qrexec-local --root "$vms" run work -- qvm-move-to-vm --without-progress personal moved.txt >/dev/null 2>&1
-    check "unpacked qvm-move-to-vm moves a file" bash -c "[ ! -e '$vms/work/home/moved.txt' ] && [ -f '$vms/personal/home/QubesIncoming/work/moved.txt' ]"
+    check "installed qvm-move-to-vm moves a file" bash -c "[ ! -e '$vms/work/home/moved.txt' ] && [ -f '$vms/personal/home/QubesIncoming/work/moved.txt' ]"
 else
     fail "bubblewrap (bwrap) is needed for the qrexec-local copy"
 fi
+# Purging every package leaves nothing but dpkg's own database (dpkg needs /sbin on PATH).
+export PATH=$saved_path
+dpkg_root --purge $(for f in $files; do dpkg-deb -f "$f" Package; done) >/dev/null 2>&1
+left=$(cd "$root" && find . -mindepth 1 ! -path './var/lib/dpkg*' ! -path ./var/lib ! -path ./var -printf '%P\n')
+if [ -z "$left" ]; then pass "dpkg --purge of every package leaves nothing behind"; else fail "purge left files" "$left"; fi
 echo "check-deb: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
