@@ -9,8 +9,9 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
-# Release programs carry the Swift runtime inside (no libswift*.so needed where they run).
-RELEASE_FLAGS ?= -c release --static-swift-stdlib
+# Release programs carry the Swift runtime inside (no libswift*.so needed where they run),
+# with full RELRO (symbols bound at start, the GOT read-only).
+RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xlinker -z -Xlinker now
 # Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
 # and a virtual desktop with accessibility for the dialogs.
 DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux \
@@ -83,7 +84,7 @@ deps-deb:
 
 ## Packaging test: install into a scratch DESTDIR, compare with the expected layout, uninstall.
 check-install: deps-check-install $(install_prerequisites)
-	scripts/check-install.sh
+	RELEASE_BIN="$(release_bin)" scripts/check-install.sh
 
 check: check-install
 

@@ -16,7 +16,7 @@ check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then pass "$what"; else
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/intervm-check-install.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
+bin=${RELEASE_BIN:?the release build folder (make check-install sets it)}
 
 # The layout `make install PREFIX=$1 SYSCONFDIR=$2` must produce, one line a path:
 # "f MODE path" for files, "l path -> target" for links (paths without the leading /).
@@ -106,6 +106,13 @@ if install_into "$root" /usr; then
     check "PREFIX=/usr: qubes.Filecopy runs /usr/lib/qubes/qfile-unpacker" grep -qE 'exec /usr/lib/qubes/qfile-unpacker( |$)' "$root/etc/qubes-rpc/qubes.Filecopy"
     out=$(ldd "$root"/usr/bin/qvm-copy "$root"/usr/bin/qrexec-local "$root"/usr/lib/qubes/* 2>&1)
     if ! grep -q libswift <<<"$out" && ! grep -q 'not found' <<<"$out"; then pass "installed programs need no libswift*.so"; else fail "installed programs need Swift libraries" "$(grep -E 'libswift|not found' <<<"$out")"; fi
+    weak=""
+    for program in "$root"/usr/bin/qvm-copy "$root"/usr/bin/qvm-open-in-vm "$root"/usr/bin/qrexec-local "$root"/usr/lib/qubes/*; do
+        readelf -h "$program" | grep -q 'DYN (Position-Independent' || weak="$weak ${program##*/}(not PIE)"
+        readelf -d "$program" | grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' || weak="$weak ${program##*/}(no BIND_NOW)"
+        readelf -lW "$program" | grep -q GNU_RELRO || weak="$weak ${program##*/}(no RELRO)"
+    done
+    if [ -z "$weak" ]; then pass "installed programs are PIE with full RELRO"; else fail "hardening:$weak"; fi
     out=$("$root/usr/bin/qvm-copy" --help 2>&1)
     check "installed qvm-copy --help shows its usage" grep -q 'usage: qvm-copy' <<<"$out"
     out=$("$root/usr/bin/qvm-move-to-vm" --help 2>&1)
