@@ -67,6 +67,10 @@ dpkg_root() { dpkg --root="$root" --force-depends --force-script-chrootless "$@"
 files=$(ls "$debs"/*.deb | grep -v dbgsym)
 out=$(dpkg_root -i $files 2>&1)
 check "dpkg --root installs every package" dpkg --root="$root" -s $packages
+for module in "$root"/usr/lib/*/*/extensions-*/libintervm-copy.so; do
+    [ -e "$module" ] || continue
+    check "${module#"$root"/} runs the front ends in /usr/bin" bash -c "grep -qa /usr/bin '$module' && ! grep -qa /usr/local/bin '$module'"
+done
 saved_path=$PATH
 export PATH="$root/usr/bin:/usr/bin:/bin"
 out=$(qvm-copy --help 2>&1)

@@ -103,6 +103,10 @@ compare_layout() { # DESTDIR PREFIX SYSCONFDIR MANIFEST label
 root=$scratch/usr-root
 if install_into "$root" /usr; then
     compare_layout "$root" /usr /etc /usr/share/intervm-copy/installed-files "PREFIX=/usr"
+    for module in "$root"/usr/lib/*/*/extensions-*/libintervm-copy.so; do
+        [ -e "$module" ] || continue
+        check "PREFIX=/usr: ${module#"$root"/} runs the front ends in /usr/bin" bash -c "grep -qa /usr/bin '$module' && ! grep -qa /usr/local/bin '$module'"
+    done
     check "PREFIX=/usr: qubes.Filecopy runs /usr/lib/qubes/qfile-unpacker" grep -qE 'exec /usr/lib/qubes/qfile-unpacker( |$)' "$root/etc/qubes-rpc/qubes.Filecopy"
     out=$(ldd "$root"/usr/bin/qvm-copy "$root"/usr/bin/qrexec-local "$root"/usr/lib/qubes/* 2>&1)
     if ! grep -q libswift <<<"$out" && ! grep -q 'not found' <<<"$out"; then pass "installed programs need no libswift*.so"; else fail "installed programs need Swift libraries" "$(grep -E 'libswift|not found' <<<"$out")"; fi
@@ -261,6 +265,10 @@ fi
 root=$scratch/local-root
 if install_into "$root" /usr/local; then
     compare_layout "$root" /usr/local /usr/local/etc /usr/local/share/intervm-copy/installed-files "PREFIX=/usr/local"
+    for module in "$root"/usr/lib/*/*/extensions-*/libintervm-copy.so; do
+        [ -e "$module" ] || continue
+        check "PREFIX=/usr/local: ${module#"$root"/} runs the front ends in /usr/local/bin" grep -qa '/usr/local/bin' "$module"
+    done
     check "PREFIX=/usr/local: qubes.Filecopy runs /usr/local/lib/qubes/qfile-unpacker" \
         grep -qE 'exec /usr/local/lib/qubes/qfile-unpacker( |$)' "$root/usr/local/etc/qubes-rpc/qubes.Filecopy"
     check "PREFIX=/usr/local: qubes.OpenInVM runs /usr/local/lib/qubes/vm-file-editor" \

@@ -86,9 +86,8 @@ for mo in "$top"/build/locale/*/LC_MESSAGES/intervm-copy.mo; do
 done
 
 # File-manager extensions and the Thunar/Dolphin files, by CExtension's own install.
-# The modules carry BINDIR (the front ends they run), so they are rebuilt for this layout.
+# (The modules carry BINDIR; CExtension rebuilds them when it changes.)
 if [ -f "$top/CExtension/Makefile" ]; then
-    "$MAKE" -C "$top/CExtension" -B all PREFIX="$PREFIX" BINDIR="$BINDIR" DATADIR="$DATADIR" LOCALEDIR="$LOCALEDIR"
     "$MAKE" -C "$top/CExtension" install DESTDIR="$s" PREFIX="$PREFIX" BINDIR="$BINDIR" DATADIR="$DATADIR" LOCALEDIR="$LOCALEDIR"
 fi
 
