@@ -156,6 +156,13 @@ if install_into "$root" /usr; then
         if [ "$english" != "$translated" ]; then pass "installed qvm-copy speaks $lang from the installed catalogue"; else fail "qvm-copy --help is not translated with LANGUAGE=$lang"; fi
     done
 
+    # Data files shown to users carry the translations `make mo` merged in (build/data).
+    for localized in build/data/dolphin/kf6/*.desktop build/data/thunar/intervm-uca.xml; do
+        [ -f "$localized" ] || continue
+        installed=$(find "$root" -type f -name "${localized##*/}" -path '*/kio/*' -o -type f -name "${localized##*/}" -path '*/thunar/*' | head -1)
+        check "installed ${installed#"$root"/} is the translated build/data copy" cmp -s "$localized" "$installed"
+    done
+
     # Man pages: render without warnings (aliases through their .so links), and every option
     # the programs' --help lists is documented.
     man_text() { MANWIDTH=200 LC_ALL=C man --warnings -E ascii -M "$root/usr/share/man" "$@" 2>&1; }

@@ -72,7 +72,9 @@ ln -s qvm-open-in-vm.fish "$fish_dir/qvm-open-in-dvm.fish"
 # The dialog helper's desktop entry (application identity for notifications; hidden).
 if [ -e "$s$QUBESLIBDIR/intervm-dialog" ]; then
     install -d "$s$DATADIR/applications"
-    sed "s|@QUBESLIBDIR@|$QUBESLIBDIR|g" "$top/data/intervm-dialog.desktop" >"$s$DATADIR/applications/intervm-dialog.desktop"
+    desktop=$top/data/intervm-dialog.desktop
+    [ ! -f "$top/build/data/intervm-dialog.desktop" ] || desktop=$top/build/data/intervm-dialog.desktop
+    sed "s|@QUBESLIBDIR@|$QUBESLIBDIR|g" "$desktop" >"$s$DATADIR/applications/intervm-dialog.desktop"
     chmod 0644 "$s$DATADIR/applications/intervm-dialog.desktop"
 fi
 
@@ -89,6 +91,19 @@ done
 # (The modules carry BINDIR; CExtension rebuilds them when it changes.)
 if [ -f "$top/CExtension/Makefile" ]; then
     "$MAKE" -C "$top/CExtension" install DESTDIR="$s" PREFIX="$PREFIX" BINDIR="$BINDIR" DATADIR="$DATADIR" LOCALEDIR="$LOCALEDIR"
+fi
+
+# Data files with every translation merged in (`make mo` writes build/data/X from data/X):
+# each staged file that is a verbatim copy of data/X gets build/data/X's content, keeping its
+# name and mode wherever it was installed.
+if [ -d "$top/build/data" ]; then
+    (cd "$top/build/data" && find . -type f) | while IFS= read -r relative; do
+        relative=${relative#./}
+        [ -f "$top/data/$relative" ] || continue
+        find "$s" -type f -name "${relative##*/}" | while IFS= read -r staged; do
+            if cmp -s "$top/data/$relative" "$staged"; then cat "$top/build/data/$relative" >"$staged"; fi
+        done
+    done
 fi
 
 # The manifest: every file and link, then every folder this install creates (with "/"),
