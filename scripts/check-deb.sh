@@ -45,6 +45,12 @@ if [ -n "$core" ]; then
     done
     if [ -z "${missing-}" ]; then pass "intervm-copy holds the front ends, helpers, services, man pages, completion and the policy example"
     else fail "intervm-copy lacks$missing"; fi
+    for po in "$(dirname "$0")"/../po/*.po; do
+        [ -e "$po" ] || continue
+        lang=${po##*/}
+        lang=${lang%.po}
+        check "intervm-copy holds the $lang translations" grep -qxF "./usr/share/locale/$lang/LC_MESSAGES/intervm-copy.mo" <<<"$contents"
+    done
     check "intervm-copy marks the qrexec service files as conffiles" bash -c "dpkg-deb -I '$core' conffiles | grep -qx /etc/qubes-rpc/qubes.Filecopy"
 fi
 if [ -n "$gui" ]; then
