@@ -157,8 +157,7 @@ if install_into "$root" /usr; then
     done
 
     # Data files shown to users carry the translations `make mo` merged in (build/data).
-    for localized in build/data/dolphin/kf6/*.desktop build/data/thunar/intervm-uca.xml; do
-        [ -f "$localized" ] || continue
+    for localized in $(grep -s -e '^data/dolphin/kf6/' -e '^data/thunar/.*\.xml$' po/POTFILES | sed 's|^|build/|'); do
         installed=$(find "$root" -type f -name "${localized##*/}" -path '*/kio/*' -o -type f -name "${localized##*/}" -path '*/thunar/*' | head -1)
         check "installed ${installed#"$root"/} is the translated build/data copy" cmp -s "$localized" "$installed"
     done

@@ -78,11 +78,14 @@ if [ -e "$s$QUBESLIBDIR/intervm-dialog" ]; then
     chmod 0644 "$s$DATADIR/applications/intervm-dialog.desktop"
 fi
 
-# Translations, compiled by `make mo` into build/locale.
-for mo in "$top"/build/locale/*/LC_MESSAGES/intervm-copy.mo; do
-    [ -e "$mo" ] || continue
-    lang=${mo#"$top"/build/locale/}
-    lang=${lang%%/*}
+# Translations, compiled by `make mo` into build/locale: one for each po/LANG.po (a catalogue
+# left in build/ by another checkout state is not shipped).
+for po in "$top"/po/*.po; do
+    [ -e "$po" ] || continue
+    lang=${po##*/}
+    lang=${lang%.po}
+    mo=$top/build/locale/$lang/LC_MESSAGES/intervm-copy.mo
+    [ -f "$mo" ] || { echo "install: $mo is missing (make mo)" >&2; exit 1; }
     install -d "$s$LOCALEDIR/$lang/LC_MESSAGES"
     install -m 0644 "$mo" "$s$LOCALEDIR/$lang/LC_MESSAGES/intervm-copy.mo"
 done
@@ -96,10 +99,11 @@ fi
 # Data files with every translation merged in (`make mo` writes build/data/X from data/X):
 # each staged file that is a verbatim copy of data/X gets build/data/X's content, keeping its
 # name and mode wherever it was installed.
-if [ -d "$top/build/data" ]; then
-    (cd "$top/build/data" && find . -type f) | while IFS= read -r relative; do
-        relative=${relative#./}
-        [ -f "$top/data/$relative" ] || continue
+# Only the files po/POTFILES lists are taken.
+if [ -d "$top/build/data" ] && [ -f "$top/po/POTFILES" ]; then
+    grep '^data/' "$top/po/POTFILES" | while IFS= read -r listed; do
+        relative=${listed#data/}
+        [ -f "$top/data/$relative" ] && [ -f "$top/build/data/$relative" ] || continue
         find "$s" -type f -name "${relative##*/}" | while IFS= read -r staged; do
             if cmp -s "$top/data/$relative" "$staged"; then cat "$top/build/data/$relative" >"$staged"; fi
         done
