@@ -15,7 +15,8 @@ RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xlinker -z -Xlinker now
 # Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
 # and a virtual desktop with accessibility for the dialogs.
 DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux \
-	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick
+	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
+	$(shell CExtension/deps.sh --list)
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
@@ -23,7 +24,7 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
-.PHONY: all build deps check demo install uninstall clean
+.PHONY: all build deps check check-nautilus demo install uninstall clean
 
 # Install layout. With PREFIX=/usr the configuration goes to /etc (where qrexec looks);
 # with any other prefix to PREFIX/etc, unless SYSCONFDIR is given.
@@ -59,6 +60,11 @@ check: deps
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
+	$(MAKE) -C CExtension check
+
+## The file-manager extension inside a real Nautilus under Xvfb (about 20 s).
+check-nautilus: deps
+	$(MAKE) -C CExtension check-nautilus
 
 demo: build
 	scripts/demo.sh "$(release_bin)"
