@@ -209,6 +209,8 @@ if install_into "$root" /usr; then
     if [ "$got" = "$want" ]; then pass "bash: qvm-copy-to-vm completes VM names"; else fail "bash: qvm-copy-to-vm VM names" "got:  $got"$'\n'"want: $want"; fi
     got=$(bash_complete "$bc/qvm-open-in-vm" qvm-open-in-vm --view-only "")
     if [ "$got" = "$want" ]; then pass "bash: qvm-open-in-vm completes VM names after an option"; else fail "bash: qvm-open-in-vm VM names" "got: $got"; fi
+    got=$(cd "$comp" && bash_complete "$bc/qvm-open-in-vm" qvm-open-in-vm --gui con)
+    check "bash: qvm-open-in-vm --gui also completes a file first (the VM may be left out)" test "$got" = config
     got=$(cd "$comp" && bash_complete "$bc/qvm-move-to-vm" qvm-move-to-vm personal con)
     check "bash: qvm-move-to-vm completes files after the VM" test "$got" = config
     got=$(cd "$comp" && bash_complete "$bc/qvm-copy" qvm-copy "")

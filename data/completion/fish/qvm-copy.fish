@@ -43,7 +43,7 @@ for command in qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm
     complete -c $command -n __intervm_no_operand_yet -l without-progress -d 'Do not show progress'
     complete -c $command -n __intervm_no_operand_yet -l ignore-symlinks -d 'Leave symbolic links out'
     complete -c $command -n __intervm_no_operand_yet -l no-ignore-symlinks -d 'Send symbolic links (default)'
-    complete -c $command -n __intervm_no_operand_yet -l gui -d 'Report progress for the desktop helper'
+    complete -c $command -n __intervm_no_operand_yet -l gui -d 'Desktop: pick the VM, progress and outcome in dialogs'
     complete -c $command -n __intervm_no_operand_yet -s h -l help -d 'Show help'
 end
 for command in qvm-copy-to-vm qvm-move-to-vm

@@ -43,6 +43,7 @@ end
 
 for command in qvm-open-in-vm qvm-open-in-dvm
     complete -c $command -l view-only -d 'Open read-only: changes are not saved back'
+    complete -c $command -l gui -d 'Ask for the VM in a dialog when none is given'
     complete -c $command -s h -l help -d 'Show help'
 end
 complete -c qvm-open-in-vm -n 'test (__intervm_operand_count) = 0' -f -a '(__intervm_vm_names)' -d VM
