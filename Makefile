@@ -7,12 +7,16 @@
 #   make exhaustion 1M files and 8191-deep nesting into the receiver: memory, descriptors, time
 #   make demo       copy a sample folder between two local sandboxed VMs
 #   make bench      time the file copy against tar | tar and cat | cat (writes build/bench.md)
-#   make install    DESTDIR=... PREFIX=/usr/local
+#   make install    DESTDIR=... PREFIX=/usr/local   (layout: docs/packaging.md)
+#   make uninstall  removes exactly what install recorded (same DESTDIR and PREFIX)
+#   make deb        Debian packages into build/deb; make check-deb builds and tries them
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
-RELEASE_FLAGS ?= -c release
+# Release programs carry the Swift runtime inside (no libswift*.so needed where they run),
+# with full RELRO (symbols bound at start, the GOT read-only).
+RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xlinker -z -Xlinker now
 # Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
 # a virtual desktop with accessibility for the dialogs, strace (EINTR injection).
 DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux strace \
@@ -29,6 +33,21 @@ FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
 .PHONY: all build deps bench-deps check check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
+
+# Install layout. With PREFIX=/usr the configuration goes to /etc (where qrexec looks);
+# with any other prefix to PREFIX/etc, unless SYSCONFDIR is given.
+BINDIR ?= $(PREFIX)/bin
+QUBESLIBDIR ?= $(PREFIX)/lib/qubes
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MANIFEST ?= $(DATADIR)/intervm-copy/installed-files
+install_env = BIN_DIR="$(release_bin)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" \
+	QUBESLIBDIR="$(QUBESLIBDIR)" DATADIR="$(DATADIR)" MANDIR="$(MANDIR)" LOCALEDIR="$(LOCALEDIR)" \
+	SYSCONFDIR="$(SYSCONFDIR)" MANIFEST="$(MANIFEST)" MAKE="$(MAKE)"
+# Translations are compiled first when there are any.
+install_prerequisites = build $(if $(wildcard po/*.po),mo)
 
 all: build
 
@@ -96,16 +115,38 @@ demo: build
 bench: build bench-deps
 	python3 scripts/bench.py --bin "$(release_bin)"
 
-install: build
-	bin="$(release_bin)"; \
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/lib/qubes"; \
-	for h in $(HELPERS); do install -m 0755 "$$bin/$$h" "$(DESTDIR)$(PREFIX)/lib/qubes/$$h"; done; \
-	for p in qvm-copy qvm-open-in-vm qrexec-local; do install -m 0755 "$$bin/$$p" "$(DESTDIR)$(PREFIX)/bin/$$p"; done; \
-	scripts/link-aliases.sh "$(DESTDIR)$(PREFIX)/bin"
+## Installs into DESTDIR/PREFIX and records the list of installed paths in MANIFEST.
+install: $(install_prerequisites)
+	$(install_env) scripts/install.sh
 
 uninstall:
-	for p in $(FRONT_ENDS); do rm -f "$(DESTDIR)$(PREFIX)/bin/$$p"; done
-	for h in $(HELPERS); do rm -f "$(DESTDIR)$(PREFIX)/lib/qubes/$$h"; done
+	DESTDIR="$(DESTDIR)" scripts/uninstall.sh "$(MANIFEST)"
+
+.PHONY: check-install deb check-deb deps-check-install deps-deb
+# Debian packages check-install needs (man pages, the completion shells, the desktop entry
+# check) and those building the .deb files needs (debhelper, lintian, debian/control's
+# Build-Depends).
+CHECK_INSTALL_PACKAGES := man-db zsh fish desktop-file-utils bubblewrap
+DEB_PACKAGES := debhelper dpkg-dev fakeroot lintian gettext pkg-config zlib1g-dev libglib2.0-dev libgtk-3-dev \
+	libnautilus-extension-dev libnemo-extension-dev libcaja-extension-dev
+deps-check-install:
+	@$(MAKE) -s deps DEBIAN_PACKAGES="$(CHECK_INSTALL_PACKAGES)"
+deps-deb:
+	@$(MAKE) -s deps DEBIAN_PACKAGES="$(DEB_PACKAGES)"
+
+## Packaging test: install into a scratch DESTDIR, compare with the expected layout, uninstall.
+check-install: deps-check-install $(install_prerequisites)
+	RELEASE_BIN="$(release_bin)" scripts/check-install.sh
+
+check: check-install
+
+## Debian packages (debian/), built with the Swift toolchain on PATH, into build/deb.
+deb: deps deps-deb
+	scripts/build-deb.sh build/deb
+
+## Builds the packages, unpacks them into a scratch root and copies between two local VMs with them.
+check-deb: deps-check-install deb
+	scripts/check-deb.sh build/deb
 
 clean:
 	rm -rf .build build
