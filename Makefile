@@ -1,6 +1,7 @@
 # InterVM Copy: build, test, install, demo.
 #   make            release build of every program (and the qvm-move... aliases)
 #   make check      every test (installs missing Debian packages first)
+#   make update-po  refresh po/ from the sources (see po/rules.mk for pot, mo, check-po)
 #   make demo       copy a sample folder between two local sandboxed VMs
 #   make install    DESTDIR=... PREFIX=/usr/local
 SHELL := /bin/bash
@@ -20,6 +21,8 @@ HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
 
 all: build
 
+include po/rules.mk
+
 ## Installs the Debian packages the build and tests need (root, or sudo).
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -29,11 +32,11 @@ deps:
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-build: deps
+build: deps mo
 	$(SWIFT) build $(RELEASE_FLAGS)
 	scripts/link-aliases.sh "$(release_bin)"
 
-check: deps
+check: deps check-po
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build

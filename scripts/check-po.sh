@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Checks the translations (make check-po): every source with translatable calls is in po/POTFILES,
+# po/intervm-copy.pot matches the sources, and every language in po/LINGUAS is valid
+# (msgfmt -c --check-format) and complete (no untranslated or fuzzy entry, nothing missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pot=po/intervm-copy.pot
+failed=0
+fail() { echo "check-po: $*" >&2; failed=1; }
+
+listed=$(grep -v -e '^#' -e '^[[:space:]]*$' po/POTFILES)
+# A call with a literal: tr("...", trn("...", _("...", N_("...", C_("...", g_dgettext(D, "...",
+# or tr( at the end of a line (a multi-line literal follows).
+while IFS= read -r file; do
+    grep -qxF "$file" <<<"$listed" || fail "$file has translatable strings but is not in po/POTFILES"
+done < <(find Sources CExtension -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) 2>/dev/null |
+    sort | xargs -r perl -0777 -ne \
+    'print "$ARGV\n" if /\b(?:trn?|_|N_|C_)\(\s*#*"|\btrn?\(\s*$|\bg_d?n?gettext\s*\([^,()]*,\s*"/m')
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+scripts/po-extract.sh "$scratch/fresh.pot"
+if ! diff -u -I '^"POT-Creation-Date:' "$pot" "$scratch/fresh.pot" > "$scratch/pot.diff"; then
+    head -40 "$scratch/pot.diff" >&2
+    fail "$pot is out of date: run make update-po and translate what is new"
+fi
+
+strings=$(msgattrib --no-obsolete "$pot" | grep -c '^msgid ' || true)
+for lang in $(grep -v -e '^#' -e '^[[:space:]]*$' po/LINGUAS); do
+    po=po/$lang.po
+    [ -f "$po" ] || { fail "$po is missing"; continue; }
+    grep -q '^"Language: '"$lang"'\\n"' "$po" || fail "$po: the Language header is not $lang"
+    stats=$(msgfmt -c --check-format --statistics -o /dev/null "$po" 2>&1) || { fail "$po: $stats"; continue; }
+    [[ "$stats" =~ ^[0-9]+\ translated\ messages?\.$ ]] || fail "$po: $stats"
+    msgcmp "$po" "$pot" 2>"$scratch/msgcmp" || fail "$po lacks entries of the template: $(head -5 "$scratch/msgcmp")"
+    plural=$(grep -o '^"Plural-Forms: nplurals=[0-9]' "$po" | grep -o '[0-9]$' || true)
+    case "$lang" in
+        pl|ru) want=3 ;;
+        ja|zh_CN) want=1 ;;
+        *) want=2 ;;
+    esac
+    [ "$plural" = "$want" ] || fail "$po: Plural-Forms must have nplurals=$want (has ${plural:-none})"
+    echo "check-po: $lang ${stats%%.}, template has $((strings - 1))"
+done
+[ "$failed" = 0 ] || exit 1
+echo "check-po: all translations complete"
