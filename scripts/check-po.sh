@@ -40,6 +40,20 @@ for lang in $(grep -v -e '^#' -e '^[[:space:]]*$' po/LINGUAS); do
         *) want=2 ;;
     esac
     [ "$plural" = "$want" ] || fail "$po: Plural-Forms must have nplurals=$want (has ${plural:-none})"
+    # Typography and placeholders: tr() fills %s in order (no %1$s), an ellipsis stays "…",
+    # and the English straight quotes around names become the language's own quotation marks.
+    msgcat --no-wrap --no-location "$po" | perl -CSD -ne '
+        sub check {
+            return if $id eq "" || $str eq "";
+            push @bad, "positional argument in \"$str\"" if $str =~ /%\d+\$/;
+            push @bad, "no ellipsis character in \"$str\"" if $id =~ /…/ && $str !~ /…/;
+            push @bad, "straight quotes in \"$str\"" if $id =~ /\\"/ && $str =~ /\\"/;
+        }
+        if (/^msgid "(.*)"$/) { check(); ($id, $str, $in) = ($1, "", "id"); next }
+        if (/^msgstr "(.*)"$/) { ($str, $in) = ($1, "str"); next }
+        if (/^"(.*)"$/) { $in eq "id" ? ($id .= $1) : ($str .= $1); next }
+        END { check(); print "$_\n" for @bad; exit(@bad ? 1 : 0) }
+    ' > "$scratch/style" || fail "$po: $(head -5 "$scratch/style")"
     echo "check-po: $lang ${stats%%.}, template has $((strings - 1))"
 done
 [ "$failed" = 0 ] || exit 1
