@@ -71,8 +71,12 @@ public struct LocalCall {
         let vm: String
         switch target {
         case .vm(let name): vm = name
+        case .dispVMTemplate(let template):
+            do { vm = try vms.createDisposable(from: template) } catch { throw .failed(error.description) }
+            disposable = vm
         default:
-            do { vm = try vms.createDisposable() } catch { throw .failed(error.description) }
+            let template = vms.exists(LocalVMs.defaultDispVMTemplate) ? LocalVMs.defaultDispVMTemplate : nil
+            do { vm = try vms.createDisposable(from: template) } catch { throw .failed(error.description) }
             disposable = vm
         }
         let environment = ServiceEnvironment(remoteDomain: source, service: service, argument: argument)

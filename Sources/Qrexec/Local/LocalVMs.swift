@@ -1,4 +1,5 @@
 import Glibc
+import SystemIO
 import Localization
 import SystemPackage
 
@@ -75,9 +76,28 @@ public struct LocalVMs: Sendable {
         }
     }
 
-    /// Makes a fresh disposable VM `dispN` (the lowest free number) and returns its name.
+    /// The VM whose home and services a plain `@dispvm` starts from, when it exists (as Qubes
+    /// bases disposables on the default DispVM template): put the opener settings there.
+    public static let defaultDispVMTemplate = "default-dvm"
+
+    /// Makes a fresh disposable VM `dispN` (the lowest free number) and returns its name; with a
+    /// template, the disposable starts as a copy of that VM's home and services.
     /// mkdir(2) of the VM folder claims the name, so two calls never share one.
-    public func createDisposable() throws(LocalVMError) -> String {
+    public func createDisposable(from template: String?) throws(LocalVMError) -> String {
+        let name = try createEmptyDisposable()
+        guard let template else { return name }
+        for (source, target) in [(home(of: template), home(of: name)), (servicesFolder(of: template), servicesFolder(of: name))] {
+            // cp -a keeps modes, times and links, and copies without following links.
+            let status = try? Spawn.run("/bin/cp", arguments: ["cp", "-a", "--", source + "/.", target])
+            guard status == .exited(0) else {
+                try? remove(name)
+                throw .system(source, Errno.ioError)
+            }
+        }
+        return name
+    }
+
+    private func createEmptyDisposable() throws(LocalVMError) -> String {
         for number in 1...9999 {
             let name = "disp\(number)"
             if mkdir(folder(of: name), 0o755) != 0 {
