@@ -20,7 +20,9 @@ done < <(find Sources CExtension -type f \( -name '*.swift' -o -name '*.c' -o -n
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 scripts/po-extract.sh "$scratch/fresh.pot"
-if ! diff -u -I '^"POT-Creation-Date:' "$pot" "$scratch/fresh.pot" > "$scratch/pot.diff"; then
+# Compared as sorted entries without source references, so moving code does not count.
+entries() { msgcat --no-location --sort-output --no-wrap "$1" | grep -v '^"POT-Creation-Date:'; }
+if ! diff -u <(entries "$pot") <(entries "$scratch/fresh.pot") > "$scratch/pot.diff"; then
     head -40 "$scratch/pot.diff" >&2
     fail "$pot is out of date: run make update-po and translate what is new"
 fi
