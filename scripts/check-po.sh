@@ -10,10 +10,10 @@ fail() { echo "check-po: $*" >&2; failed=1; }
 
 listed=$(grep -v -e '^#' -e '^[[:space:]]*$' po/POTFILES)
 # A call with a literal: tr("...", trn("...", _("...", N_("...", C_("...", g_dgettext(D, "...",
-# or tr( at the end of a line (a multi-line literal follows).
+# or tr( at the end of a line (a multi-line literal follows). Test harnesses (*/tests/*) are not shipped.
 while IFS= read -r file; do
     grep -qxF "$file" <<<"$listed" || fail "$file has translatable strings but is not in po/POTFILES"
-done < <(find Sources CExtension -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) 2>/dev/null |
+done < <(find Sources CExtension -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) -not -path '*/tests/*' 2>/dev/null |
     sort | xargs -r perl -0777 -ne \
     'print "$ARGV\n" if /\b(?:trn?|_|N_|C_)\(\s*#*"|\btrn?\(\s*$|\bg_d?n?gettext\s*\([^,()]*,\s*"/m')
 
