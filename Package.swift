@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "qopen-in-vm", targets: ["qopen-in-vm"]),
         .executable(name: "vm-file-editor", targets: ["vm-file-editor"]),
         .executable(name: "qvm-open-in-vm", targets: ["qvm-open-in-vm"]),
+        .executable(name: "intervm-dialog", targets: ["intervm-dialog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,16 @@ let package = Package(
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
 
+        // GTK 3 for the dialog helper only; no other program links it.
+        .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),
+        // The dialogs (target picker, progress, outcome, ask) and their models.
+        .target(name: "Dialogs", dependencies: ["CGtk", "Localization", "Qrexec"], swiftSettings: strict),
+        .executableTarget(
+            name: "intervm-dialog", dependencies: [
+                "Dialogs", "Localization", "Qrexec", "SystemIO", .product(name: "SystemPackage", package: "swift-system"),
+                argumentParser,
+            ], swiftSettings: strict),
+
         // Helpers for the test suites only: locating the built programs, running and joining them.
         .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),
         .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),
@@ -62,6 +73,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "QrexecTests", dependencies: ["Qrexec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DialogTests", dependencies: ["Dialogs", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
