@@ -9,13 +9,16 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 RELEASE_FLAGS ?= -c release
-DEBIAN_PACKAGES := zlib1g-dev gettext bubblewrap util-linux
+# Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
+# and a virtual desktop with accessibility for the dialogs.
+DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux \
+	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
 
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
-HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor
+HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
 .PHONY: all build deps check demo install uninstall clean
 
