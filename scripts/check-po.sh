@@ -15,7 +15,7 @@ while IFS= read -r file; do
     grep -qxF "$file" <<<"$listed" || fail "$file has translatable strings but is not in po/POTFILES"
 done < <(find Sources CExtension -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' \) -not -path '*/tests/*' 2>/dev/null |
     sort | xargs -r perl -0777 -ne \
-    'print "$ARGV\n" if /\b(?:trn?|_|N_|C_)\(\s*#*"|\btrn?\(\s*$|\bg_d?n?gettext\s*\([^,()]*,\s*"/m')
+    'print "$ARGV\n" if /\b(?:trn?|_|N_|C_)\(\s*#*"|\btrn?\(\s*$|\bg_d?n?gettext\s*\([^,()]*,\s*"/m'; find data -name '*.desktop' -o -name '*uca.xml' 2>/dev/null | sort)
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -57,6 +57,14 @@ for lang in $(grep -v -e '^#' -e '^[[:space:]]*$' po/LINGUAS); do
         END { check(); print "$_\n" for @bad; exit(@bad ? 1 : 0) }
     ' > "$scratch/style" || fail "$po: $(head -5 "$scratch/style")"
     echo "check-po: $lang ${stats%%.}, template has $((strings - 1))"
+done
+# The data files built by make mo carry every language.
+for data in $(grep '^data/' po/POTFILES); do
+    built=build/data/${data#data/}
+    [ -f "$built" ] || { fail "$built is missing: run make mo"; continue; }
+    for lang in $(grep -v -e '^#' -e '^[[:space:]]*$' po/LINGUAS); do
+        grep -q -e "^Name\[$lang\]=" -e "xml:lang=\"$lang\"" "$built" || fail "$built has no $lang text"
+    done
 done
 [ "$failed" = 0 ] || exit 1
 echo "check-po: all translations complete"
