@@ -24,6 +24,6 @@ xgettext -L C --from-code=UTF-8 \
     --add-comments=TRANSLATORS: --package-name=intervm-copy \
     -D "$scratch" -f "$scratch/.code" -o "$output"
 if [ -s "$scratch/.data" ]; then
-    GETTEXTDATADIRS="$PWD/po" xgettext -j --from-code=UTF-8 --add-comments=TRANSLATORS: \
+    GETTEXTDATADIRS="$PWD/po" xgettext -j --from-code=UTF-8 --add-comments=TRANSLATORS: --package-name=intervm-copy \
         -D "$scratch" -f "$scratch/.data" -o "$output"
 fi
