@@ -12,7 +12,8 @@ RELEASE_FLAGS ?= -c release
 # Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
 # and a virtual desktop with accessibility for the dialogs.
 DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux \
-	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick
+	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
+	$(shell CExtension/deps.sh --list)
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
@@ -20,7 +21,7 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
 
-.PHONY: all build deps check demo install uninstall clean
+.PHONY: all build deps check check-nautilus demo install uninstall clean
 
 all: build
 
@@ -43,6 +44,11 @@ check: deps check-po
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
+	$(MAKE) -C CExtension check
+
+## The file-manager extension inside a real Nautilus under Xvfb (about 20 s).
+check-nautilus: deps
+	$(MAKE) -C CExtension check-nautilus
 
 demo: build
 	scripts/demo.sh "$(release_bin)"

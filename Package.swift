@@ -39,18 +39,20 @@ let package = Package(
         // qubes.OpenInVM: request block, service side, client side.
         .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
         // qrexec: VM names, policy, client invocation, local sandboxed domains.
-        .target(name: "Qrexec", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
+        .target(name: "Qrexec", dependencies: ["DialogClient", "SystemIO", "Localization"], swiftSettings: strict),
+        // Starting the GTK helper's dialogs from programs that must not link GTK themselves.
+        .target(name: "DialogClient", dependencies: ["SystemIO"], swiftSettings: strict),
 
         .executableTarget(name: "qfile-agent", dependencies: ["Filecopy", argumentParser], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
         .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-copy", dependencies: ["Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
+            name: "qvm-copy", dependencies: ["DialogClient", "Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qopen-in-vm", dependencies: ["OpenInVM", argumentParser], swiftSettings: strict),
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-open-in-vm", dependencies: ["OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
+            name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
 
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),

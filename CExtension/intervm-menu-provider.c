@@ -13,7 +13,7 @@ typedef struct {
     const char *tip;          /* msgid */
     const char *icon;
     const char *program;      /* front end, looked up in BINDIR */
-    const char *options[2];   /* options before "--", NULL-terminated */
+    const char *options[3];   /* options before "--", NULL-terminated */
     gboolean regular_files_only;
     gboolean one_run_per_file; /* else one run with every path */
 } IntervmAction;
@@ -27,10 +27,10 @@ static const IntervmAction intervm_actions[] = {
       "edit-cut", "qvm-move", { "--gui", NULL }, FALSE, FALSE },
     { "IntervmCopy::open-in-dispvm", N_("Open in DispVM"),
       N_("Edit the file in a disposable VM and keep the changes"),
-      "document-open", "qvm-open-in-dvm", { NULL }, TRUE, TRUE },
+      "document-open", "qvm-open-in-dvm", { "--gui", NULL }, TRUE, TRUE },
     { "IntervmCopy::view-in-dispvm", N_("View in DispVM"),
       N_("Open a read-only copy of the file in a disposable VM"),
-      "document-open", "qvm-open-in-dvm", { "--view-only", NULL }, TRUE, TRUE },
+      "document-open", "qvm-open-in-dvm", { "--gui", "--view-only", NULL }, TRUE, TRUE },
     { "IntervmCopy::open-in-vm", N_("Open in VM…"),
       N_("Open the file in another VM of your choice"),
       "document-open", "qvm-open-in-vm", { "--gui", NULL }, TRUE, TRUE },

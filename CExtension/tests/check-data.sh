@@ -20,8 +20,8 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; f
 expected=$(cat <<'EOF'
 Copy to VM…	qvm-copy --gui -- %F
 Move to VM…	qvm-move --gui -- %F
-Open in DispVM	qvm-open-in-dvm -- %f
-View in DispVM	qvm-open-in-dvm --view-only -- %f
+Open in DispVM	qvm-open-in-dvm --gui -- %f
+View in DispVM	qvm-open-in-dvm --gui --view-only -- %f
 Open in VM…	qvm-open-in-vm --gui -- %f
 EOF
 )
@@ -64,7 +64,7 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; } # g_shell_quote's style
 line=${cmd//%F/$(q "/tmp/a b")" "$(q "/tmp/-rf")" "$(q "/tmp/it's")}
 PATH="$work/bin:$PATH" RECORD_DIR="$work/rec" /bin/sh -c "$line; wait"
 runs=$(for f in "$work"/rec/*.argv; do tr '\0' '|' <"$f"; echo; done | sort)
-want=$(printf '%s\n' "--view-only|--|/tmp/-rf|" "--view-only|--|/tmp/a b|" "--view-only|--|/tmp/it's|" | sort)
+want=$(printf '%s\n' "--gui|--view-only|--|/tmp/-rf|" "--gui|--view-only|--|/tmp/a b|" "--gui|--view-only|--|/tmp/it's|" | sort)
 if [ "$runs" = "$want" ]; then
     ok "thunar: the per-file command runs once per path, paths intact"
 else

@@ -54,7 +54,7 @@ if [ "${1:-}" = --in-session ]; then
     # Up x2 is the last extension item ("Open in VM…") and Up x6 the first.
     # Each item is activated in turn and must run its own helper.
     expected_items=("Copy to VM…" "Move to VM…" "Open in DispVM" "View in DispVM" "Open in VM…")
-    expected_argv=("qvm-copy --gui --" "qvm-move --gui --" "qvm-open-in-dvm --" "qvm-open-in-dvm --view-only --" "qvm-open-in-vm --gui --")
+    expected_argv=("qvm-copy --gui --" "qvm-move --gui --" "qvm-open-in-dvm --gui --" "qvm-open-in-dvm --gui --view-only --" "qvm-open-in-vm --gui --")
     for i in 0 1 2 3 4; do
         ups=$((6 - i))
         record=""

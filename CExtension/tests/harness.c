@@ -594,7 +594,7 @@ static void test_recent_resolving_to_local_file(void)
     expect_labels(selection, all_labels);
     g_autoptr(GPtrArray) copy = runs(run_of("qvm-copy", "--gui", "--", file, NULL), NULL);
     expect_runs(selection, "Copy to VM…", copy);
-    g_autoptr(GPtrArray) view = runs(run_of("qvm-open-in-dvm", "--view-only", "--", file, NULL), NULL);
+    g_autoptr(GPtrArray) view = runs(run_of("qvm-open-in-dvm", "--gui", "--view-only", "--", file, NULL), NULL);
     expect_runs(selection, "View in DispVM", view);
     free_selection(selection);
 }
@@ -654,11 +654,11 @@ static void test_open_items_run_once_per_file(void)
     GList *selection = g_list_append(NULL, local_info(first));
     selection = g_list_append(selection, local_info(second));
 
-    g_autoptr(GPtrArray) open = runs(run_of("qvm-open-in-dvm", "--", first, NULL),
-                                     run_of("qvm-open-in-dvm", "--", second, NULL), NULL);
+    g_autoptr(GPtrArray) open = runs(run_of("qvm-open-in-dvm", "--gui", "--", first, NULL),
+                                     run_of("qvm-open-in-dvm", "--gui", "--", second, NULL), NULL);
     expect_runs(selection, "Open in DispVM", open);
-    g_autoptr(GPtrArray) view = runs(run_of("qvm-open-in-dvm", "--view-only", "--", first, NULL),
-                                     run_of("qvm-open-in-dvm", "--view-only", "--", second, NULL), NULL);
+    g_autoptr(GPtrArray) view = runs(run_of("qvm-open-in-dvm", "--gui", "--view-only", "--", first, NULL),
+                                     run_of("qvm-open-in-dvm", "--gui", "--view-only", "--", second, NULL), NULL);
     expect_runs(selection, "View in DispVM", view);
     g_autoptr(GPtrArray) in_vm = runs(run_of("qvm-open-in-vm", "--gui", "--", first, NULL),
                                       run_of("qvm-open-in-vm", "--gui", "--", second, NULL), NULL);

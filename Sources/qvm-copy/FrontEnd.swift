@@ -1,3 +1,4 @@
+import DialogClient
 import Glibc
 import Localization
 import Qrexec
@@ -37,11 +38,16 @@ enum FrontEnd {
             selection = try Selection.check(invocation.files, ignoreSymlinks: invocation.ignoreSymlinks)
         } catch {
             report(error.description, programName: name)
+            if invocation.progress == .gui { DialogHelper.showError(error.description, details: nil) }
             return 1
         }
         guard let agent = ProgramLocation.helper("qfile-agent") else {
             report(tr("The sender qfile-agent is not installed."), programName: name)
+            if invocation.progress == .gui { DialogHelper.showError(tr("The sender qfile-agent is not installed."), details: nil) }
             return 1
+        }
+        if invocation.progress == .gui {
+            return GuiTransfer.run(invocation, selection: selection, agent: agent)
         }
         setenv("PROGRESS_TYPE", invocation.progress.rawValue, 1)
         if invocation.progress != .none {

@@ -62,10 +62,7 @@ struct Selection: Sendable {
     }
 
     /// The name the sender gives an argument: its last component.
-    static func lastComponent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), path != "/" else { return path }
-        return String(path[path.index(after: slash)...])
-    }
+    static func lastComponent(of path: String) -> String { ProgramLocation.lastComponent(of: path) }
 }
 
 /// The recursive part of `Selection.check`.

@@ -1,6 +1,7 @@
 // qvm-open-in-vm VM FILE, and by the name qvm-open-in-dvm FILE (a disposable VM):
 // opens one file in another VM through qubes.OpenInVM, with qopen-in-vm as the local side.
 import ArgumentParser
+import DialogClient
 import Glibc
 import Localization
 import OpenInVM
@@ -18,27 +19,43 @@ struct QvmOpenInVM: ParsableCommand {
             abstract: disposable
                 ? "Opens FILE in a new disposable VM; edits are saved back when its application closes."
                 : "Opens FILE in the VM named VM; edits are saved back when its application closes.",
-            usage: disposable ? "qvm-open-in-dvm [--view-only] [--] FILE" : "qvm-open-in-vm [--view-only] [--] VM FILE")
+            usage: disposable ? "qvm-open-in-dvm [--view-only] [--gui] [--] FILE" : "qvm-open-in-vm [--view-only] [--gui] [--] [VM] FILE")
     }
 
     @Flag(name: .long, help: "Open read-only: changes made in the other VM are not saved back.")
     var viewOnly = false
 
+    @Flag(name: .long, help: "For the desktop: ask for the VM in a dialog when none is given, and show errors in dialogs.")
+    var gui = false
+
     @Argument(help: ArgumentHelp("The target VM (qvm-open-in-vm only), then the file.", valueName: "VM|FILE"))
     var operands: [String] = []
 
     func run() throws {
-        let expected = disposable ? 1 : 2
+        // With --gui, qvm-open-in-vm may leave the VM out: the picker asks for it.
+        let expected = disposable ? 1 : (gui && operands.count == 1 ? 1 : 2)
         guard operands.count == expected else {
             fail(disposable
                 ? tr("Give exactly one file: qvm-open-in-dvm [--view-only] FILE.")
                 : tr("Give a VM and exactly one file: qvm-open-in-vm [--view-only] VM FILE."))
         }
-        let target = disposable ? "@dispvm" : operands[0]
+        let file = operands[expected - 1]
+        let target: String
+        if disposable {
+            target = "@dispvm"
+        } else if expected == 2 {
+            target = operands[0]
+        } else {
+            let title = tr("Open \"%s\" in VM", ProgramLocation.lastComponent(of: file))
+            switch DialogHelper.pickTarget(title: title, action: "open") {
+            case .chosen(let chosen): target = chosen
+            case .cancelled: throw ExitCode(1)
+            case .unavailable: fail(tr("Name the VM to open the file in: qvm-open-in-vm VM FILE."))
+            }
+        }
         guard TargetName.isValidTarget(target) else {
             fail(tr("\"%s\" is not a valid VM name.", target))
         }
-        let file = operands[expected - 1]
         var info = stat()
         guard stat(file, &info) == 0 else {
             fail(tr("Cannot open \"%s\": %s.", file, String(cString: strerror(errno))))
@@ -56,13 +73,30 @@ struct QvmOpenInVM: ParsableCommand {
             target: target, service: "qubes.OpenInVM", localProgram: helper,
             localArguments: (viewOnly ? ["--view-only"] : []) + ["--", Self.absolute(file)])
         let status: ExitStatus
+        var messages = ""
         do {
-            status = try call.run()
+            if gui {
+                // The helper's sentences (where an edit was saved, why it failed) are shown in
+                // a dialog: a desktop user has no terminal.
+                (status, messages) = try call.runCapturingErrors()
+            } else {
+                status = try call.run()
+            }
         } catch {
             fail(String(describing: error))
         }
-        if let explanation = ClientCall.explanation(of: status, target: target) {
+        let explanation = ClientCall.explanation(of: status, target: target)
+        if let explanation {
             printLine(program: invokedName, explanation)
+        }
+        if gui {
+            if !messages.isEmpty { printLine(program: invokedName, messages) }
+            let sentence = explanation ?? messages.split(separator: "\n").last.map { String($0).droppingProgramPrefix() }
+            if status != .exited(0) {
+                DialogHelper.showError(sentence ?? tr("The file could not be opened in the other VM."), details: messages.isEmpty ? nil : messages)
+            } else if let sentence {
+                DialogHelper.showSuccess(sentence)
+            }
         }
         throw ExitCode(status.shellStatus)
     }
@@ -78,7 +112,16 @@ struct QvmOpenInVM: ParsableCommand {
 
     func fail(_ message: String) -> Never {
         printLine(program: invokedName, message)
+        if gui { DialogHelper.showError(message, details: nil) }
         Glibc.exit(1)
+    }
+}
+
+extension String {
+    /// "qopen-in-vm: sentence" -> "sentence".
+    func droppingProgramPrefix() -> String {
+        guard let colon = firstRange(of: ": "), !self[..<colon.lowerBound].contains(" ") else { return self }
+        return String(self[colon.upperBound...])
     }
 }
 

@@ -28,13 +28,15 @@ struct OutcomeTests {
         #expect(result.status == 0)
     }
 
-    @Test func errorDialogClosesWithReturn() throws {
+    @Test("an error dialog closes with Return, with or without details", arguments: [false, true])
+    func errorDialogClosesWithReturn(withDetails: Bool) throws {
         let desktop = try VirtualDesktop()
-        let dialog = try DialogRun(["outcome", "--error", "--summary", Self.sentence], on: desktop)
+        let details = withDetails ? ["--details", "qfile-agent: error 17"] : []
+        let dialog = try DialogRun(["outcome", "--error", "--summary", Self.sentence] + details, on: desktop)
         #expect(desktop.waitForWindow(named: "Transfer failed") != nil)
         #expect(dialog.isRunning)
         try desktop.key("Return")
-        #expect(dialog.finish().status == 0)
+        #expect(dialog.finish(within: 3).status == 0)
     }
 
     @Test func successWithoutNotificationServiceShowsADialog() throws {

@@ -40,6 +40,12 @@ public final class MessageDialog {
             closed()
         }
         gtk_widget_show_all(dialog)
+        // OK has the focus, so Enter closes the dialog even when there is a Details expander
+        // (which would otherwise take the focus and swallow Enter).
+        gtk_dialog_set_default_response(cgtk_dialog(dialog), Int32(GTK_RESPONSE_OK.rawValue))
+        if let ok = gtk_dialog_get_widget_for_response(cgtk_dialog(dialog), Int32(GTK_RESPONSE_OK.rawValue)) {
+            gtk_widget_grab_focus(ok)
+        }
         gtk_window_present(cgtk_window(dialog))
     }
 }

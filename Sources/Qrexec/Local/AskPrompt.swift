@@ -1,14 +1,34 @@
+import DialogClient
 import Glibc
 import Localization
 import SystemIO
 import SystemPackage
 
-/// The `ask` action on a terminal: lists the allowed targets on the controlling terminal
-/// (`/dev/tty`, not stdin/stdout, which belong to the programs) and reads the user's choice.
+/// The `ask` action: a confirmation dialog modelled on Qubes' dom0 prompt when a display and
+/// the GTK helper are there; otherwise the allowed targets are listed on the controlling
+/// terminal (`/dev/tty`, not stdin/stdout, which belong to the programs) and the user types one.
 enum AskPrompt {
-    /// The user's choice; throws `.refused` when there is no terminal or the answer is not a choice.
+    /// The user's choice; throws `.refused` when the user says no or nobody can be asked.
     static func ask(call: String, source: String, choices: [PolicyToken], preselected: PolicyToken?) throws(LocalCallError)
         -> PolicyToken
+    {
+        switch DialogHelper.confirm(
+            source: source, service: call, targets: choices.map(\.description), preselected: preselected?.description)
+        {
+        case .chosen(let answer):
+            guard let chosen = choices.first(where: { $0.description == answer }) else {
+                throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+            }
+            return chosen
+        case .cancelled:
+            throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+        case .unavailable:
+            return try askOnTerminal(call: call, source: source, choices: choices, preselected: preselected)
+        }
+    }
+
+    private static func askOnTerminal(call: String, source: String, choices: [PolicyToken], preselected: PolicyToken?)
+        throws(LocalCallError) -> PolicyToken
     {
         let tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard tty >= 0 else {
