@@ -5,6 +5,7 @@
 #   make fuzz       libFuzzer on every fuzz target, FUZZ_SECONDS (60) each; fuzz-smoke: 20 s each
 #   make check-asan / check-tsan   the tests under AddressSanitizer / ThreadSanitizer
 #   make exhaustion 1M files and 8191-deep nesting into the receiver: memory, descriptors, time
+#   make update-po  refresh po/ from the sources (see po/rules.mk for pot, mo, check-po)
 #   make demo       copy a sample folder between two local sandboxed VMs
 #   make bench      time the file copy against tar | tar and cat | cat (writes build/bench.md)
 #   make install    DESTDIR=... PREFIX=/usr/local   (layout: docs/packaging.md)
@@ -51,6 +52,8 @@ install_prerequisites = build $(if $(wildcard po/*.po),mo)
 
 all: build
 
+include po/rules.mk
+
 # Installs the Debian packages named in $(1) that are missing (root, or sudo).
 define install_missing
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -69,11 +72,11 @@ deps:
 bench-deps:
 	$(call install_missing,$(BENCH_PACKAGES))
 
-build: deps
+build: deps mo
 	$(SWIFT) build $(RELEASE_FLAGS)
 	scripts/link-aliases.sh "$(release_bin)"
 
-check: deps
+check: deps mo check-po
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build

@@ -37,7 +37,9 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
         case .receiveFailed(let error):
             tr("Could not receive the edited file from the other VM (the original is unchanged): %s.", Self.reason(error))
         case .replyTooLarge(let limit):
-            tr("The edited file from the other VM is larger than the limit of %s bytes; it was refused and the original is unchanged.", String(limit))
+            fill(trn("The edited file from the other VM is larger than the limit of %s byte; it was refused and the original is unchanged.",
+                "The edited file from the other VM is larger than the limit of %s bytes; it was refused and the original is unchanged.",
+                Int(clamping: limit)), [String(limit)])
         case .cannotSaveEdit(let path, let error):
             tr("Could not save the edited file beside \"%s\" nor in your home folder: %s.", path, Self.reason(error))
         case .editKeptAside(let path, let keptAs, let error):

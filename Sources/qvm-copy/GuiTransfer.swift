@@ -147,6 +147,7 @@ enum GuiTransfer {
         }
         let place = "QubesIncoming/" + ownName
         return fill(
+            // TRANSLATORS: the number of files, the target VM, then the folder they are in there (QubesIncoming/NAME).
             moving ? trn("%s file moved to %s: %s", "%s files moved to %s: %s", count) : trn("%s file copied to %s: %s", "%s files copied to %s: %s", count),
             [number, target, place])
     }

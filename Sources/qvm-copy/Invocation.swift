@@ -85,10 +85,12 @@ struct Invocation: Sendable {
 
     static func usage(_ programName: String, operation: Operation, targetFirst: Bool) -> String {
         var text = targetFirst
+            // TRANSLATORS: %s is the program name. OPTIONS, VM and FILE are placeholders: translate them like the help text below.
             ? tr("usage: %s [OPTIONS] VM FILE [FILE...]", programName)
             : tr("usage: %s [OPTIONS] FILE [FILE...]", programName)
         text += "\n\n"
         text += operation == .move
+            // TRANSLATORS: FILE as in the usage line; ~/QubesIncoming/ is a real folder name (keep it), [THIS VM'S NAME] a placeholder.
             ? tr("Move FILE to ~/QubesIncoming/[THIS VM'S NAME]/ in the destination VM.")
             : tr("Copy FILE to ~/QubesIncoming/[THIS VM'S NAME]/ in the destination VM.")
         text += "\n"

@@ -52,6 +52,7 @@ enum SourceRemoval {
             if entry.kind == .directory && (error == .directoryNotEmpty || error == .fileExists) {
                 kept.append(tr("Kept the folder \"%s\": it holds files that were not sent.", display))
             } else {
+                // TRANSLATORS: after a move: the source file that was not deleted, then the system's error text.
                 kept.append(tr("Kept \"%s\": %s.", display, String(describing: error)))
             }
         }

@@ -13,11 +13,13 @@ public enum ProgressText {
     /// "12.3 MB of 45.6 MB", or "12.3 MB" without a total.
     public static func amount(done: UInt64, total: UInt64?) -> String {
         guard let total else { return size(done) }
+        // TRANSLATORS: amount sent so far of the total, e.g. "12.3 MB of 45.6 MB".
         return tr("%s of %s", size(done), size(total))
     }
 
     /// "4.5 MB/s".
     public static func rate(_ bytesPerSecond: Double) -> String {
+        // TRANSLATORS: transfer rate, e.g. "4.5 MB/s".
         tr("%s/s", size(UInt64(max(0, bytesPerSecond))))
     }
 

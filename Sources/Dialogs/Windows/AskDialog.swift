@@ -29,6 +29,7 @@ public final class AskDialog {
 
         let content = Widgets.content(dialog)
         let question = Widgets.markupLabel(tr(
+            // TRANSLATORS: the calling VM, then the qrexec service (e.g. qubes.Filecopy); keep the <b> markup.
             "<b>%s</b> asks to run <b>%s</b>. Allow it, and in which VM?",
             Widgets.escaped(source), Widgets.escaped(service)))
         gtk_label_set_line_wrap(cgtk_label(question), 1)

@@ -28,6 +28,7 @@ public final class ProgressDialog {
         gtk_window_set_resizable(cgtk_window(dialog), 0)
 
         let content = Widgets.content(dialog)
+        // TRANSLATORS: progress window: %s is the VM receiving the files; keep the <b> markup.
         Widgets.pack(content, Widgets.markupLabel(tr("To <b>%s</b>", Widgets.escaped(target))))
         Widgets.pack(content, bar)
         Widgets.pack(content, status)

@@ -33,18 +33,22 @@ enum AskPrompt {
         let tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard tty >= 0 else {
             throw .refused(
+                // TRANSLATORS: the qrexec call (service name, e.g. qubes.Filecopy), then the calling VM.
                 tr("The policy asks the user about %s from %s, but there is neither a terminal nor a GUI to ask: refused.",
                     call, source))
         }
         let terminal = FileDescriptor(rawValue: tty)
         defer { terminal.closeQuietly() }
+        // TRANSLATORS: the calling VM, then the qrexec service (e.g. qubes.Filecopy); a numbered list of VM names follows.
         var text = tr("%s wants to call %s. Allowed targets:", source, call) + "\n"
         for (index, choice) in choices.enumerated() {
             text += "  \(index + 1)) \(choice.description)\n"
         }
         if let preselected {
+            // TRANSLATORS: terminal prompt: the user types a list number or a VM name; %s is the VM that Enter picks.
             text += tr("Target (number or name; Enter for %s; anything else refuses): ", preselected.description)
         } else {
+            // TRANSLATORS: terminal prompt: the user types a list number or a VM name.
             text += tr("Target (number or name; anything else refuses): ")
         }
         try? terminal.writeFully(Array(text.utf8))

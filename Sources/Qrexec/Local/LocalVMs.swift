@@ -140,6 +140,7 @@ public enum LocalVMError: Error, CustomStringConvertible {
             tr("\"%s\" is not a valid VM name (a letter, then letters, digits, _ . -, at most 31).", name)
         case .alreadyExists(let name): tr("The VM \"%s\" already exists.", name)
         case .missing(let name): tr("There is no VM named \"%s\".", name)
+        // TRANSLATORS: a file path, then the system's error text.
         case .system(let path, let error): tr("%s: %s", path, String(describing: error))
         }
     }

@@ -28,15 +28,18 @@ public struct Policy: Sendable, Equatable {
     ) -> PolicyDecision {
         let call = argument.isEmpty ? service : service + "+" + argument
         guard let rule = firstMatch(service: service, argument: argument, source: source, target: target) else {
+            // TRANSLATORS: the qrexec call (service name, e.g. qubes.Filecopy), the calling VM, the target VM.
             return .deny(reason: tr("No policy rule allows %s from %s to %s.", call, source, target.description))
         }
         let place = "\(rule.file):\(rule.line)"
         switch rule.action {
         case .deny:
+            // TRANSLATORS: call, calling VM, target VM, then the policy file and line of the rule (FILE:LINE).
             return .deny(reason: tr("The policy denies %s from %s to %s (%s).", call, source, target.description, place))
         case .allow(let redirect):
             let resolved = redirect ?? target
             if resolved == .defaultTarget {
+                // TRANSLATORS: "@default" and "target=" are policy syntax: keep them. Last %s: FILE:LINE of the rule.
                 return .deny(reason: tr("The policy allows %s to @default without naming a target= (%s).", call, place))
             }
             return .allow(resolved)

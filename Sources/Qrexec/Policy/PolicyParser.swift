@@ -40,6 +40,7 @@ public enum PolicyParser {
             throw LineError(text: tr("\"%s\" directives are not supported by the local qrexec.", fields[0]))
         }
         guard fields.count >= 5 else {
+            // TRANSLATORS: the capitalised words name the policy columns: keep them in English.
             throw LineError(text: tr("A rule needs at least 5 fields: SERVICE ARGUMENT SOURCE TARGET ACTION."))
         }
         let service = try parseService(fields[0])
@@ -117,6 +118,7 @@ public enum PolicyParser {
         case "allow": return .allow(redirect: redirect)
         case "deny": return .deny
         case "ask": return .ask(redirect: redirect, defaultTarget: defaultTarget)
+        // TRANSLATORS: allow, deny and ask are policy keywords: keep them in English.
         default: throw LineError(text: tr("Unknown action \"%s\" (expected allow, deny or ask).", text))
         }
     }
