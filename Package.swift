@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "qopen-in-vm", targets: ["qopen-in-vm"]),
         .executable(name: "vm-file-editor", targets: ["vm-file-editor"]),
         .executable(name: "qvm-open-in-vm", targets: ["qvm-open-in-vm"]),
+        .executable(name: "intervm-dialog", targets: ["intervm-dialog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,21 +39,35 @@ let package = Package(
         // qubes.OpenInVM: request block, service side, client side.
         .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
         // qrexec: VM names, policy, client invocation, local sandboxed domains.
-        .target(name: "Qrexec", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
+        .target(name: "Qrexec", dependencies: ["DialogClient", "SystemIO", "Localization"], swiftSettings: strict),
+        // Starting the GTK helper's dialogs from programs that must not link GTK themselves.
+        .target(name: "DialogClient", dependencies: ["SystemIO"], swiftSettings: strict),
 
         .executableTarget(name: "qfile-agent", dependencies: ["Filecopy", argumentParser], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
         .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-copy", dependencies: ["Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
+            name: "qvm-copy", dependencies: ["DialogClient", "Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qopen-in-vm", dependencies: ["OpenInVM", argumentParser], swiftSettings: strict),
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-open-in-vm", dependencies: ["OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
+            name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
 
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
+        // libFuzzer target over the pure header, name, symlink and result rules, with oracles.
+        .executableTarget(name: "fuzz-names", dependencies: ["FilecopyWire"], swiftSettings: strict),
+
+        // GTK 3 for the dialog helper only; no other program links it.
+        .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),
+        // The dialogs (target picker, progress, outcome, ask) and their models.
+        .target(name: "Dialogs", dependencies: ["CGtk", "Localization", "Qrexec"], swiftSettings: strict),
+        .executableTarget(
+            name: "intervm-dialog", dependencies: [
+                "Dialogs", "Localization", "Qrexec", "SystemIO", .product(name: "SystemPackage", package: "swift-system"),
+                argumentParser,
+            ], swiftSettings: strict),
 
         // Helpers for the test suites only: locating the built programs, running and joining them.
         .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),
@@ -62,6 +77,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "QrexecTests", dependencies: ["Qrexec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DialogTests", dependencies: ["Dialogs", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

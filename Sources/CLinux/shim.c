@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libintl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -45,6 +46,9 @@ int csys_openat_beneath(int dirfd, const char *path, int flags, mode_t mode) {
 
 int csys_fallocate(int fd, int64_t offset, int64_t length) { return fallocate(fd, 0, offset, length); }
 int csys_syncfs(int fd) { return syncfs(fd); }
+int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
 
 struct csys_landlock_ruleset_attr {
     uint64_t handled_access_fs;

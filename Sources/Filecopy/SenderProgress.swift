@@ -71,6 +71,7 @@ public final class SenderProgress {
         switch style {
         case .silent: break
         case .console(let total):
+            // TRANSLATORS: progress line on the terminal: kilobytes sent so far / kilobytes in all.
             let line = tr("sent %s/%s KB", String(bytes / 1024), String(total / 1024))
             write(line + "\r", to: STDERR_FILENO)
         case .gui(let descriptor): write("\(bytes)\n", to: descriptor)

@@ -31,6 +31,15 @@ public struct ClientCall: Sendable, Equatable {
         return try Spawn.run(client, arguments: arguments)
     }
 
+    /// Runs the call with its stderr collected instead of shown; returns the status and the text.
+    public func runCapturingErrors() throws -> (ExitStatus, String) {
+        guard let client = ProgramLocation.onPath(Self.clientName) else { throw ClientCallError.clientMissing }
+        let errors = try ScratchFile()
+        let pid = try Spawn.start(client, arguments: arguments, redirect: [(errors.fd, 2)])
+        let status = try Spawn.wait(pid)
+        return (status, errors.contents())
+    }
+
     /// A sentence for qrexec's own exit statuses (126 refused, 125 failed), nil for others,
     /// which belong to the local program.
     public static func explanation(of status: ExitStatus, target: String) -> String? {

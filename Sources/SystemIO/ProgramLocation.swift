@@ -11,6 +11,12 @@ public enum ProgramLocation {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The last component of `path` (`/a/b/c` -> `c`; `/` stays `/`).
+    public static func lastComponent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), path != "/" else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
     /// The folder part of `path` (`/a/b/c` -> `/a/b`).
     public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

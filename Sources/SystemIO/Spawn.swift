@@ -18,16 +18,119 @@ public enum ExitStatus: Sendable, Equatable {
 /// Starting programs from an argv array (never a shell string).
 public enum Spawn {
     /// Starts `path` with `arguments` (argv[0] included) and `environment` ("NAME=value"; nil
-    /// keeps ours), sharing our stdin, stdout and stderr (posix_spawn(3)). Returns its pid.
-    public static func start(_ path: String, arguments: [String], environment: [String]? = nil) throws -> pid_t {
+    /// keeps ours) (posix_spawn(3)); returns its pid.
+    ///
+    /// - Each pair in `redirect` makes our fd `from` the child's fd `to` (dup2 actions, in
+    ///   order; give `from` descriptors numbered above the targets so they never collide).
+    /// - `closeInherited` closes every other descriptor the child would inherit, so nothing of
+    ///   ours leaks into it.
+    /// - `directory`: where the child starts.
+    /// - `newProcessGroup`: the child leads a process group, so it and its children can be
+    ///   signalled together.
+    ///
+    /// The child always starts with no signal blocked and every signal at its default action,
+    /// whatever its parent inherited: a blocked SIGTERM would make it impossible to cancel.
+    public static func start(
+        _ path: String, arguments: [String], environment: [String]? = nil, redirect: [(from: Int32, to: Int32)] = [],
+        closeInherited: Bool = false, directory: String? = nil, newProcessGroup: Bool = false
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for pair in redirect {
+            posix_spawn_file_actions_adddup2(&actions, pair.from, pair.to)
+        }
+        if closeInherited {
+            let targets = Set(redirect.map(\.to))
+            for fd in inheritedDescriptors() where fd > 2 && !targets.contains(fd) {
+                posix_spawn_file_actions_addclose(&actions, fd)
+            }
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        if newProcessGroup {
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        // posix_spawn has no portable chdir action: move ourselves for the moment of the spawn.
+        var previous: Int32 = -1
+        if let directory {
+            previous = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard chdir(directory) == 0 else {
+                let error = Errno(rawValue: errno)
+                if previous >= 0 { close(previous) }
+                throw error
+            }
+        }
+        defer {
+            if previous >= 0 {
+                _ = fchdir(previous)
+                close(previous)
+            }
+        }
         var pid: pid_t = 0
         let status = withCStrings(arguments) { argv in
             withCStrings(environment ?? currentEnvironment()) { envp in
-                posix_spawn(&pid, path, nil, nil, argv, envp)
+                posix_spawn(&pid, path, &actions, &attributes, argv, envp)
             }
         }
         if status != 0 { throw Errno(rawValue: status) }
         return pid
+    }
+
+    /// Our open descriptors that a child would inherit (not close-on-exec), from /proc/self/fd.
+    public static func inheritedDescriptors() -> [Int32] {
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        var result: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard let fd = Int32(name), fd != own else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { result.append(fd) }
+        }
+        return result
+    }
+
+    /// Runs `path` to completion and returns its status and everything it wrote on stdout.
+    public static func capture(_ path: String, arguments: [String], environment: [String]? = nil) throws -> (ExitStatus, [UInt8]) {
+        let ends = try closeOnExecPipe()
+        let reader = FileDescriptor(rawValue: ends[0])
+        defer { reader.closeQuietly() }
+        let pid: pid_t
+        do {
+            pid = try start(path, arguments: arguments, environment: environment, redirect: [(ends[1], 1)])
+        } catch {
+            close(ends[1])
+            throw error
+        }
+        close(ends[1])
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = (try? chunk.withUnsafeMutableBytes { try reader.readFully(into: $0) }) ?? 0
+            output += chunk[..<count]
+            if count < chunk.count { break }
+        }
+        return (try wait(pid), output)
+    }
+
+    /// pipe(2) with both ends close-on-exec (a child gets an end only through `redirect`).
+    public static func closeOnExecPipe() throws -> [Int32] {
+        var ends: [Int32] = [0, 0]
+        _ = try syscallRetrying { Glibc.pipe(&ends) }
+        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return ends
     }
 
     /// Waits for `pid` to end (waitpid(2), retrying on EINTR).

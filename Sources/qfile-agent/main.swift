@@ -12,6 +12,8 @@ struct QfileAgent: ParsableCommand {
         commandName: "qfile-agent",
         abstract: tr("Send files and folders as a qubes.Filecopy stream on standard output."),
         discussion: tr(
+            // TRANSLATORS: PATH is the arguments' placeholder; variable names are literal.
+            // "sent X/Y KB" quotes the progress line: write it as you translated that line.
             """
             Each PATH is sent under its last component; folders are sent with everything in \
             them. Symbolic links are sent as links, never followed; FIFOs, sockets and devices \

@@ -94,7 +94,7 @@ do {
     refuse("cannot drop privileges: \(error)", code: ResultCode(rawValue: UInt32(EPERM)))
 }
 #if DEBUG
-EscapeProbe.attempt(escapeProbe)
+EscapeProbe.attempt(escapeProbe, destination: destination, procFD: procFD)
 #endif
 if arguments.verbose {
     let landlock = report.landlockABI.map { "Landlock ABI \($0)" } ?? "no Landlock"
@@ -107,7 +107,8 @@ var unpacker = Unpacker(
     onEntry: arguments.verbose ? { name in printError("received \(String(decoding: name, as: UTF8.self))") } : nil)
 let result = unpacker.receive()
 if !result.code.isSuccess {
-    let name = result.lastName.map { " (\(String(decoding: $0, as: UTF8.self).debugDescription))" } ?? ""
+    // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
+    let name = result.lastName.map { " (\"\(TransferFailure.displayName($0))\")" } ?? ""
     printError("qfile-unpacker: transfer refused with error \(result.code)\(name)")
 }
 try? FileDescriptor.standardOutput.writeFully(result.encoded)

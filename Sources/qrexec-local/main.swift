@@ -1,2 +1,15 @@
-// Placeholder: see the issue that delivers this program.
-print("qrexec-local: not implemented yet")
+import ArgumentParser
+import Glibc
+import Localization
+import Qrexec
+import SystemIO
+
+// One program, two faces: `qrexec-client-vm` (Qubes' command line, inside `qrexec-local run`)
+// and `qrexec-local` (managing local VMs).
+Localization.setUp()
+
+let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+if invokedAs == ClientCall.clientName {
+    exit(ClientMode.run(Array(CommandLine.arguments.dropFirst())))
+}
+QrexecLocal.main()

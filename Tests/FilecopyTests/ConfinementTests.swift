@@ -7,34 +7,62 @@ import TestSupport
 /// test build tries to write outside through a descriptor it opened before confinement.
 @Suite("Receiver: confinement")
 struct ConfinementTests {
-    static func probe(asUser user: UInt32?) throws -> (Finished, [String]) {
+    static func probe(asUser user: UInt32?, without removed: Set<KernelLayer> = []) throws -> (Finished, [String]) {
         let root = try TemporaryDirectory()
         chmod(root.path, 0o755)
         try FileManager.default.createDirectory(atPath: root("in"), withIntermediateDirectories: false)
         try FileManager.default.createDirectory(atPath: root("outside"), withIntermediateDirectories: false)
         chmod(root("in"), 0o777)
         chmod(root("outside"), 0o777)
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: root("outside/secret")))
         var builder = StreamBuilder()
         builder.file("ok.txt", "inside")
         builder.end()
         let receiver = [Programs.path("qfile-unpacker"), String(user ?? getuid()), root("in")]
-        let command = user.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups"] + receiver } ?? receiver
+        var command = user.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups"] + receiver } ?? receiver
+        if !removed.isEmpty {
+            try LayerRemover.writeFilter(removing: removed, to: root("seccomp.bpf"))
+            command = LayerRemover.wrap(command, filterPath: root("seccomp.bpf"))
+        }
         let finished = try run(
             command, stdin: builder.bytes, environment: ["INTERVM_DEBUG_ESCAPE_DIR": root("outside"), "HOME": root("in")])
         #expect(FileManager.default.contents(atPath: root("in/ok.txt")) == Data("inside".utf8))
         return (finished, try FileManager.default.contentsOfDirectory(atPath: root("outside")))
     }
 
-    @Test("writes outside the destination are refused after confinement", arguments: [nil, UInt32(65534)])
+    /// Every way out the probe tries (see `EscapeProbe`): creating a file, folder or symlink
+    /// through a descriptor held from before confinement, reading a file and listing the folder
+    /// through it (Landlock handles reads too), `..` from the destination (the chroot's root),
+    /// and the real root reached through the held `/proc/self/fd` as `../../1/root`.
+    static let escapes = ["file", "directory", "symlink", "read", "list", "dotdot", "proc-root"]
+
+    @Test("writes and reads outside the destination are refused after confinement", arguments: [nil, UInt32(65534)])
     func escapeThroughHeldDescriptorIsRefused(user: UInt32?) throws {
         if user != nil { try #require(getuid() == 0, "needs root to become another user") }
         let (finished, outside) = try Self.probe(asUser: user)
         #expect(finished.status == 0, "\(finished.stderr)")
-        for kind in ["file", "directory", "symlink"] {
-            #expect(finished.stderr.contains("escape-probe \(kind): refused"), "\(finished.stderr)")
+        for kind in Self.escapes {
+            #expect(finished.stderr.contains("escape-probe \(kind): refused"), "\(kind): \(finished.stderr)")
         }
-        #expect(!finished.stderr.contains("CREATED"))
-        #expect(outside.isEmpty)
+        #expect(!finished.stderr.contains("ESCAPED"))
+        #expect(outside == ["secret"])
+    }
+
+    /// The control: with Landlock taken away (seccomp, bubblewrap), a receiver that keeps root
+    /// (UID 0) can read and write through descriptors it held from before the chroot; the
+    /// probe reports these escapes, so its "refused" above means something. `..` from the
+    /// chroot's root stays inside, and `/proc/1/root` is refused here by the kernel's own
+    /// access check on another process's root, Landlock or not.
+    @Test(.enabled(if: LayerRemover.isAvailable && getuid() == 0, "needs bubblewrap and root"))
+    func probeSeesTheEscapesLandlockStops() throws {
+        let (finished, outside) = try Self.probe(asUser: nil, without: [.landlock])
+        #expect(finished.status == 0, "\(finished.stderr)")
+        for kind in ["file", "directory", "symlink", "read", "list"] {
+            #expect(finished.stderr.contains("escape-probe \(kind): ESCAPED"), "\(kind): \(finished.stderr)")
+        }
+        #expect(finished.stderr.contains("escape-probe dotdot: refused"), "\(finished.stderr)")
+        #expect(finished.stderr.contains("escape-probe proc-root: refused"), "\(finished.stderr)")
+        #expect(Set(outside) == ["secret", "escaped-file", "escaped-directory", "escaped-symlink"])
     }
 
     @Test func rootDropsToTheReceivingUserBeforeReadingInput() throws {

@@ -21,6 +21,9 @@ extern const int csys_AT_EMPTY_PATH;
 int csys_fallocate(int fd, int64_t offset, int64_t length);
 int csys_syncfs(int fd);
 
+/// renameat2(2) (flags: RENAME_NOREPLACE 1, RENAME_EXCHANGE 2), hidden from Swift by _GNU_SOURCE.
+int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
+
 // --- confinement ------------------------------------------------------------------------------
 
 /// Landlock ABI version of the running kernel, or -1 (errno) where Landlock is unavailable.

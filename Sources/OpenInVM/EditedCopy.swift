@@ -1,0 +1,106 @@
+import Glibc
+import SystemIO
+import SystemPackage
+
+/// The edited content being received: an unnamed file (O_TMPFILE) in the folder where it will
+/// end up, or, where the file system lacks O_TMPFILE, a hidden name created with O_EXCL.
+/// Nothing is left behind unless `publish` gave it a name: the descriptor closes with the value.
+final class EditedCopy {
+    let folder: FileDescriptor
+    /// The folder's path, for messages.
+    let folderPath: String
+    let file: FileDescriptor
+    /// The hidden temporary name, once it has one.
+    private(set) var temporaryName: [UInt8]?
+
+    /// Creates the copy in `folder` (mode 0600 until `finish`). Throws the Errno of the failure.
+    init(in folder: FileDescriptor, path folderPath: String) throws {
+        self.folder = folder
+        self.folderPath = folderPath
+        do {
+            file = try FileSystem.openUnnamedFile(in: folder, mode: 0o600)
+        } catch let error as Errno where error == .notSupported || error == .isDirectory || error == .invalidArgument {
+            let (descriptor, name) = try Self.createHidden(in: folder)
+            file = descriptor
+            temporaryName = name
+        }
+    }
+
+    /// Sets the final permissions (and, when running as root, the original's owner), then
+    /// flushes the data (fsync(2)) so a crash cannot leave a renamed but empty file.
+    func finish(permissions: mode_t, owner: uid_t, group: gid_t) throws {
+        try FileSystem.setPermissions(file, permissions)
+        if geteuid() == 0 { _ = fchown(file.rawValue, owner, group) }
+        _ = try syscallRetrying { fsync(file.rawValue) }
+    }
+
+    /// Gives the copy its hidden temporary name (linkat(2)) if it has none yet; returns it.
+    func nameTemporarily() throws -> [UInt8] {
+        if let temporaryName { return temporaryName }
+        let proc = try? FileDescriptor.open("/proc/self/fd", .readOnly, options: [.directory, .closeOnExec])
+        defer { proc?.closeQuietly() }
+        while true {
+            let name = Self.randomHiddenName()
+            do {
+                try FileSystem.linkUnnamedFile(file, as: name, in: folder, procFD: proc)
+                temporaryName = name
+                return name
+            } catch Errno.fileExists {
+                continue
+            }
+        }
+    }
+
+    /// Links the copy as the first free name from `candidates` (never replacing anything) and
+    /// drops the hidden name. Returns the name used.
+    func publish(asFirstFreeOf candidates: [[UInt8]]) throws -> [UInt8] {
+        let hidden = try nameTemporarily()
+        for candidate in candidates {
+            do {
+                _ = try withCPath(hidden) { cHidden in
+                    try withCPath(candidate) { cName in
+                        try syscallRetrying { linkat(folder.rawValue, cHidden, folder.rawValue, cName, 0) }
+                    }
+                }
+                discardName()
+                return candidate
+            } catch Errno.fileExists {
+                continue
+            }
+        }
+        throw Errno.fileExists
+    }
+
+    /// Forgets the hidden name (unlinkat(2)); the data goes when the descriptor closes.
+    func discardName() {
+        if let temporaryName {
+            _ = withCPath(temporaryName) { unlinkat(folder.rawValue, $0, 0) }
+            self.temporaryName = nil
+        }
+    }
+
+    /// The hidden name was renamed away: nothing to remove any more.
+    func forgetName() { temporaryName = nil }
+
+    deinit { file.closeQuietly() }
+
+    static func randomHiddenName() -> [UInt8] {
+        Array(".intervm-edit-".utf8) + Array(String(UInt64.random(in: 0...UInt64.max), radix: 36).utf8)
+    }
+
+    private static func createHidden(in folder: FileDescriptor) throws -> (FileDescriptor, [UInt8]) {
+        while true {
+            let name = randomHiddenName()
+            do {
+                let fd = try withCPath(name) { cName in
+                    try syscallRetrying {
+                        openat(folder.rawValue, cName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                    }
+                }
+                return (FileDescriptor(rawValue: fd), name)
+            } catch Errno.fileExists {
+                continue
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// libFuzzer target: the pure parts of the receiver's input handling, each checked against an
+// independent oracle: `FileHeader(decoding:)`, `NameRules`, `SymlinkRules` and the result
+// decoding a sender applies to the receiver's answer. Built with `make fuzz`
+// (-sanitize=fuzzer,address -DFUZZING); in an ordinary build `fuzz-names FILE...` replays files.
+//
+// Input: byte 0 chooses the mode (bit 0: allow-all-names); the rest is read four ways: as a
+// header (its first 32 bytes), as a name, as `linkname NUL target`, and as a result header.
+import FilecopyWire
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzNames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data, size > 0 else { return 0 }
+    let allowAllNames = data[0] & 1 == 1
+    let payload = UnsafeBufferPointer(start: data + 1, count: size - 1)
+    HeaderOracle.check(UnsafeRawBufferPointer(payload))
+    NameOracle.check(Array(payload), allowAllNames: allowAllNames)
+    LinkOracle.check(Array(payload), allowAllNames: allowAllNames)
+    ResultOracle.check(UnsafeRawBufferPointer(payload))
+    return 0
+}
+
+/// Stops the run with a message libFuzzer reports as a crash (and the replayer as a failure).
+func violated(_ message: String) -> Never {
+    fatalError("oracle violated: " + message)
+}
+
+#if !FUZZING
+@main
+struct Replay {
+    static func main() throws {
+        for path in CommandLine.arguments.dropFirst() {
+            let bytes = try ReplayFile.read(path)
+            _ = bytes.withUnsafeBufferPointer { fuzzNames($0.baseAddress, $0.count) }
+            print("replayed \(path)")
+        }
+    }
+}
+#endif
+
+#if FUZZING
+/// SwiftPM links an executable's entry point under the name `<module>_main`; hand it to
+/// libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("fuzz_names_main")
+func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, fuzzNames)
+}
+#endif

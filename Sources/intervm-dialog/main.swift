@@ -1,0 +1,9 @@
+// intervm-dialog: the GTK dialogs of the front ends (`qvm-copy --gui`, `qvm-open-in-vm --gui`,
+// qrexec-local's `ask`), one dialog per run, answering through stdout and the exit status.
+import Glibc
+import Localization
+
+// setlocale(LC_ALL, "") and the text domain, before any string is translated.
+Localization.setUp()
+signal(SIGPIPE, SIG_IGN)
+IntervmDialog.main()

@@ -1,0 +1,92 @@
+import DialogClient
+import Glibc
+import Localization
+import Qrexec
+import SystemIO
+
+/// Checks the selection, calls qrexec with qfile-agent as the local program, and for a move
+/// deletes the sources once the receiver reported success.
+enum FrontEnd {
+    static func main(_ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, count: Int) -> Int32 {
+        // Arguments are taken as raw bytes: a name that is not UTF-8 would be silently
+        // altered by a String conversion, and the wrong file would be sent or deleted.
+        var arguments: [String] = []
+        for index in 0..<count {
+            guard let raw = argv[index], let text = String(validatingCString: raw) else {
+                report(tr("An argument is not valid UTF-8; such names cannot be sent."))
+                return 2
+            }
+            arguments.append(text)
+        }
+        let programName = Selection.lastComponent(of: arguments.first ?? "qvm-copy")
+        switch Invocation.parse(programName: programName, arguments: Array(arguments.dropFirst())) {
+        case .help(let text):
+            print(text)
+            return 0
+        case .usageError(let text):
+            report(text, programName: programName)
+            return 2
+        case .run(let invocation):
+            return run(invocation)
+        }
+    }
+
+    static func run(_ invocation: Invocation) -> Int32 {
+        let name = invocation.programName
+        let selection: Selection
+        do {
+            selection = try Selection.check(invocation.files, ignoreSymlinks: invocation.ignoreSymlinks)
+        } catch {
+            report(error.description, programName: name)
+            if invocation.progress == .gui { DialogHelper.showError(error.description, details: nil) }
+            return 1
+        }
+        guard let agent = ProgramLocation.helper("qfile-agent") else {
+            report(tr("The sender qfile-agent is not installed."), programName: name)
+            if invocation.progress == .gui { DialogHelper.showError(tr("The sender qfile-agent is not installed."), details: nil) }
+            return 1
+        }
+        if invocation.progress == .gui {
+            return GuiTransfer.run(invocation, selection: selection, agent: agent)
+        }
+        setenv("PROGRESS_TYPE", invocation.progress.rawValue, 1)
+        if invocation.progress != .none {
+            setenv("FILECOPY_TOTAL_BYTES", String(selection.totalBytes), 1)
+        } else {
+            unsetenv("FILECOPY_TOTAL_BYTES")
+        }
+        let call = ClientCall(
+            target: invocation.target,
+            service: selection.needsAllowAllNames ? "qubes.Filecopy+allow-all-names" : "qubes.Filecopy",
+            localProgram: agent,
+            localArguments: (invocation.ignoreSymlinks ? ["--ignore-symlinks"] : []) + ["--"] + invocation.files)
+        let status: ExitStatus
+        do {
+            status = try call.run()
+        } catch {
+            report(String(describing: error), programName: name)
+            return 1
+        }
+        guard status == .exited(0) else {
+            if let sentence = ClientCall.explanation(of: status, target: invocation.target) {
+                report(sentence, programName: name)
+            }
+            if invocation.operation == .move {
+                report(tr("Nothing was deleted."), programName: name)
+            }
+            return status.shellStatus
+        }
+        if invocation.operation == .move {
+            let kept = SourceRemoval.removeSent(selection)
+            for line in kept { report(line, programName: name) }
+            if !kept.isEmpty { return 1 }
+        }
+        return 0
+    }
+
+    /// One line on stderr, prefixed with the program's name.
+    static func report(_ line: String, programName: String = "qvm-copy") {
+        let bytes = Array((programName + ": " + line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}

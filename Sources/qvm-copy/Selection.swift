@@ -1,0 +1,190 @@
+import FilecopyWire
+import Glibc
+import Localization
+import SystemIO
+import SystemPackage
+
+/// One entry the sender will send, remembered by identity so a move deletes exactly it.
+struct SentEntry: Sendable {
+    enum Kind: Sendable { case file, directory, symlink }
+
+    /// The last component, as bytes (names need not be UTF-8).
+    var name: [UInt8]
+    var kind: Kind
+    var device: UInt64
+    var inode: UInt64
+    var children: [SentEntry] = []
+}
+
+/// The files as the sender will see them, checked before anything is sent: the names it
+/// will put on the wire, the symbolic links it will send, the total size.
+struct Selection: Sendable {
+    /// Each argument with its tree of entries; nil when the sender skips it (a FIFO, socket,
+    /// device, or a symbolic link with --ignore-symlinks).
+    var sources: [(path: String, entry: SentEntry?)] = []
+    /// Bytes of regular-file data (`FILECOPY_TOTAL_BYTES`).
+    var totalBytes: UInt64 = 0
+    /// True when some name passes Qubes' rules only with `allow-all-names`.
+    var needsAllowAllNames = false
+
+    /// Why the selection cannot be sent; nothing has been sent then.
+    enum Problem: Error, CustomStringConvertible {
+        case unsafeSymlink(name: String, target: String)
+        case invalidName(String)
+        case unreadable(String, Errno)
+
+        var description: String {
+            switch self {
+            case .unsafeSymlink(let name, let target):
+                tr("Refusing to send the symbolic link \"%s\" -> \"%s\": it is absolute, leads out of the copied folder, or is not inside a copied folder. Nothing was sent; use --ignore-symlinks to leave links out.",
+                    name, target)
+            case .invalidName(let name):
+                tr("Cannot send \"%s\": the name is not allowed (empty, \".\" or \"..\", a control character, or a part longer than 255 bytes). Nothing was sent.",
+                    name)
+            case .unreadable(let path, let error):
+                tr("Cannot read \"%s\": %s. Nothing was sent.", path, String(describing: error))
+            }
+        }
+    }
+
+    /// Walks every path as the sender will (lstat(2), never following symbolic links) and
+    /// checks each name and link with the receiver's rules.
+    static func check(_ paths: [String], ignoreSymlinks: Bool) throws(Problem) -> Selection {
+        var selection = Selection()
+        for path in paths {
+            let name = Array(lastComponent(of: path).utf8)
+            var walker = Walker(ignoreSymlinks: ignoreSymlinks, selection: selection)
+            let entry = try walker.visit(path: path, wireName: name)
+            selection = walker.selection
+            selection.sources.append((path, entry))
+        }
+        return selection
+    }
+
+    /// The name the sender gives an argument: its last component.
+    static func lastComponent(of path: String) -> String { ProgramLocation.lastComponent(of: path) }
+}
+
+/// The recursive part of `Selection.check`.
+private struct Walker {
+    let ignoreSymlinks: Bool
+    var selection: Selection
+
+    init(ignoreSymlinks: Bool, selection: Selection) {
+        self.ignoreSymlinks = ignoreSymlinks
+        self.selection = selection
+    }
+
+    /// Checks the top-level argument `path`, sent as `wireName`.
+    mutating func visit(path: String, wireName: [UInt8]) throws(Selection.Problem) -> SentEntry? {
+        let parentPath = ProgramLocation.directory(of: path)
+        let parent: FileDescriptor
+        do {
+            parent = try FileDescriptor.open(parentPath, .readOnly, options: [.directory, .closeOnExec])
+        } catch {
+            throw .unreadable(path, error as? Errno ?? .ioError)
+        }
+        defer { parent.closeQuietly() }
+        return try visit(Array(Selection.lastComponent(of: path).utf8), in: parent, wireName: wireName, display: path)
+    }
+
+    /// Checks `name` in `parent`, which the sender will send as `wireName`.
+    mutating func visit(_ name: [UInt8], in parent: FileDescriptor, wireName: [UInt8], display: String)
+        throws(Selection.Problem) -> SentEntry?
+    {
+        let info: stat
+        do {
+            info = try FileSystem.status(of: name, in: parent)
+        } catch {
+            throw .unreadable(display, error as? Errno ?? .ioError)
+        }
+        let kind: SentEntry.Kind
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .file
+        case S_IFDIR: kind = .directory
+        case S_IFLNK:
+            if ignoreSymlinks { return nil }
+            kind = .symlink
+        default: return nil  // FIFOs, sockets and devices are skipped by the sender
+        }
+        try checkName(wireName, display: display)
+        var entry = SentEntry(name: name, kind: kind, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        switch kind {
+        case .file:
+            selection.totalBytes = selection.totalBytes.addingReportingOverflow(UInt64(info.st_size)).partialValue
+        case .symlink:
+            try checkSymlink(name, in: parent, wireName: wireName, display: display)
+        case .directory:
+            entry.children = try visitChildren(of: name, in: parent, wireName: wireName, display: display)
+        }
+        return entry
+    }
+
+    private mutating func visitChildren(of name: [UInt8], in parent: FileDescriptor, wireName: [UInt8], display: String)
+        throws(Selection.Problem) -> [SentEntry]
+    {
+        let directory: FileDescriptor
+        let names: [[UInt8]]
+        do {
+            let fd = try withCPath(name) { cName in
+                try syscallRetrying { openat(parent.rawValue, cName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            }
+            directory = FileDescriptor(rawValue: fd)
+            names = try DirectoryListing.names(in: directory)
+        } catch {
+            throw .unreadable(display, error as? Errno ?? .ioError)
+        }
+        defer { directory.closeQuietly() }
+        var children: [SentEntry] = []
+        for child in names {
+            let childDisplay = display + "/" + String(decoding: child, as: UTF8.self)
+            if let entry = try visit(child, in: directory, wireName: wireName + [UInt8(ascii: "/")] + child, display: childDisplay) {
+                children.append(entry)
+            }
+        }
+        return children
+    }
+
+    /// Qubes' name rules; a name that only `allow-all-names` accepts selects that service argument.
+    private mutating func checkName(_ wireName: [UInt8], display: String) throws(Selection.Problem) {
+        if NameRules.check(wireName, allowAllNames: false) == nil { return }
+        guard NameRules.check(wireName, allowAllNames: true) == nil else { throw .invalidName(display) }
+        selection.needsAllowAllNames = true
+    }
+
+    /// Qubes' symlink rule, applied to the link as it will arrive.
+    private mutating func checkSymlink(_ name: [UInt8], in parent: FileDescriptor, wireName: [UInt8], display: String)
+        throws(Selection.Problem)
+    {
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        let count = withCPath(name) { cName in
+            buffer.withUnsafeMutableBytes { readlinkat(parent.rawValue, cName, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+        }
+        guard count >= 0 else { throw .unreadable(display, Errno(rawValue: errno)) }
+        let target = Array(buffer[..<count])
+        if SymlinkRules.isSafe(name: wireName, untrustedTarget: target, allowAllNames: false) { return }
+        guard SymlinkRules.isSafe(name: wireName, untrustedTarget: target, allowAllNames: true) else {
+            throw .unsafeSymlink(name: display, target: String(decoding: target, as: UTF8.self))
+        }
+        selection.needsAllowAllNames = true
+    }
+}
+
+/// Reading a directory's entries by descriptor.
+enum DirectoryListing {
+    /// The names in the directory `fd`, without `.` and `..` (fdopendir(3) on a duplicate, readdir(3)).
+    static func names(in fd: FileDescriptor) throws -> [[UInt8]] {
+        let copy = try syscallRetrying { fcntl(fd.rawValue, F_DUPFD_CLOEXEC, Int32(0)) }
+        guard let stream = fdopendir(copy) else {
+            close(copy)
+            throw Errno(rawValue: errno)
+        }
+        defer { closedir(stream) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
+        }
+        return names
+    }
+}
