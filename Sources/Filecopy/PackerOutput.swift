@@ -23,9 +23,6 @@ final class PackerOutput {
     init(descriptor: FileDescriptor, capacity: Int = defaultCapacity) {
         self.descriptor = descriptor
         storage = .allocate(byteCount: capacity, alignment: 16)
-        // A pipe as large as the buffer: one write can then leave without waiting for the
-        // receiver to drain a 64 KiB pipe sixteen times.
-        descriptor.enlargePipeBuffer(to: Int32(capacity))
     }
 
     deinit { storage.deallocate() }

@@ -73,13 +73,3 @@ extension FileSystem {
         _ = Glibc.posix_fadvise(fd.rawValue, 0, 0, POSIX_FADV_SEQUENTIAL)
     }
 }
-
-extension FileDescriptor {
-    /// F_SETPIPE_SZ (fcntl(2)): asks for a pipe buffer of `bytes` so one read or write can carry
-    /// that much. Only a hint: it fails on anything but a pipe, and above
-    /// /proc/sys/fs/pipe-max-size for unprivileged processes; failures are ignored.
-    public func enlargePipeBuffer(to bytes: Int32) {
-        let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ, hidden from Swift behind _GNU_SOURCE
-        _ = Glibc.fcntl(rawValue, setPipeSize, bytes)
-    }
-}
