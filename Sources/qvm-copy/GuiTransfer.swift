@@ -70,9 +70,11 @@ enum GuiTransfer {
         var ending: Ending
         /// What qrexec-client-vm and qfile-agent wrote on stderr.
         var errorText: String
-        /// Their last line without the program prefix: the sentence for the user.
+        /// The sender's last line (else the last line), without the program prefix: the
+        /// sentence for the user. Under qrexec-local the receiver's own log line comes here too.
         var lastSentence: String? {
-            guard let line = errorText.split(separator: "\n").last else { return nil }
+            let lines = errorText.split(separator: "\n")
+            guard let line = lines.last(where: { $0.hasPrefix("qfile-agent: ") }) ?? lines.last else { return nil }
             if let colon = line.firstRange(of: ": "), !line[..<colon.lowerBound].contains(" ") {
                 return String(line[colon.upperBound...])
             }
