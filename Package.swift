@@ -58,6 +58,8 @@ let package = Package(
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
         // libFuzzer target over the pure header, name, symlink and result rules, with oracles.
         .executableTarget(name: "fuzz-names", dependencies: ["FilecopyWire"], swiftSettings: strict),
+        // libFuzzer target over the qubes.OpenInVM request block and the service's file name.
+        .executableTarget(name: "fuzz-openinvm", dependencies: ["OpenInVM"], swiftSettings: strict),
 
         // GTK 3 for the dialog helper only; no other program links it.
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),

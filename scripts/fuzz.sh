@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz-receiver fuzz-names)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz-receiver fuzz-names fuzz-openinvm)
 swift=${SWIFT:-swift}
 flags=(-c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)
 for target in "${targets[@]}"; do

@@ -7,7 +7,7 @@ import TestSupport
 /// the same function libFuzzer calls, with the same oracles, must return for every one.
 @Suite("Fuzz regressions and seeds replay cleanly")
 struct FuzzRegressionTests {
-    static let targets = ["fuzz-receiver", "fuzz-names"]
+    static let targets = ["fuzz-receiver", "fuzz-names", "fuzz-openinvm"]
 
     /// Files in `fuzz/FOLDER/TARGET`, sorted (README files excluded).
     static func inputs(_ folder: String, _ target: String) -> [String] {
