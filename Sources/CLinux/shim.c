@@ -125,6 +125,16 @@ int csys_landlock_confine_to(int allowed_dirfd, int abi) {
     return result;
 }
 
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+void csys_close_from(int lowest) {
+    if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0U) == 0) return;
+    long limit = sysconf(_SC_OPEN_MAX);
+    for (long fd = lowest; fd < limit; fd++) close((int)fd);
+}
+
 int csys_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
 
 struct csys_cap_header {

@@ -26,15 +26,36 @@ public struct BeneathResolver: Sendable {
     public func open(
         _ path: some Collection<UInt8>, in directory: FileDescriptor, flags: Int32, mode: mode_t = 0
     ) throws -> FileDescriptor {
-        if usesOpenat2 {
-            // RESOLVE_NO_SYMLINKS refuses every symlink with ELOOP; O_NOFOLLOW would instead let
-            // O_PATH open a final symlink itself (and O_DIRECTORY then say ENOTDIR).
-            let fd = try withCPath(path) { cPath in
-                try syscallRetrying { csys_openat_beneath(directory.rawValue, cPath, flags | O_CLOEXEC, mode) }
+        guard usesOpenat2 else { return try walk(path, in: directory, flags: flags | O_NOFOLLOW | O_CLOEXEC, mode: mode) }
+        let bytes = Array(path)
+        // One openat2 takes at most PATH_MAX bytes: a longer name (Qubes allows 16383) is
+        // resolved in pieces, each beneath the folder the piece before it opened.
+        var current = directory
+        defer { if current != directory { current.closeQuietly() } }
+        var start = 0
+        while bytes.count - start >= Self.pieceLimit {
+            // Components are at most 255 bytes, so a "/" is always found in the window.
+            guard let cut = bytes[start..<start + Self.pieceLimit].lastIndex(of: UInt8(ascii: "/")), cut > start else {
+                throw Errno.fileNameTooLong
             }
-            return FileDescriptor(rawValue: fd)
+            let next = try openat2(bytes[start..<cut], in: current, flags: csys_O_PATH | O_DIRECTORY, mode: 0)
+            if current != directory { current.closeQuietly() }
+            current = next
+            start = cut + 1
         }
-        return try walk(path, in: directory, flags: flags | O_NOFOLLOW | O_CLOEXEC, mode: mode)
+        return try openat2(bytes[start...], in: current, flags: flags, mode: mode)
+    }
+
+    /// Longest piece handed to one openat2 (PATH_MAX less its NUL).
+    static let pieceLimit = Int(PATH_MAX) - 1
+
+    /// openat2 beneath `directory`. RESOLVE_NO_SYMLINKS refuses every symlink with ELOOP;
+    /// O_NOFOLLOW would instead let O_PATH open a final symlink itself (then ENOTDIR).
+    private func openat2(_ path: ArraySlice<UInt8>, in directory: FileDescriptor, flags: Int32, mode: mode_t) throws -> FileDescriptor {
+        let fd = try withCPath(path) { cPath in
+            try syscallRetrying { csys_openat_beneath(directory.rawValue, cPath, flags | O_CLOEXEC, mode) }
+        }
+        return FileDescriptor(rawValue: fd)
     }
 
     private func walk(

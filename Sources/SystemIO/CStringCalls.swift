@@ -14,7 +14,8 @@ extension BeneathResolver {
     public func open(
         cPath path: UnsafePointer<CChar>, length: Int, in directory: FileDescriptor, flags: Int32, mode: mode_t = 0
     ) throws -> FileDescriptor {
-        guard usesOpenat2 else {
+        // Without openat2, and for names longer than one openat2 takes, the general path.
+        guard usesOpenat2, length < Self.pieceLimit else {
             return try open(UnsafeRawBufferPointer(start: path, count: length), in: directory, flags: flags, mode: mode)
         }
         let fd = try syscallRetrying { csys_openat_beneath(directory.rawValue, path, flags | O_CLOEXEC, mode) }

@@ -10,6 +10,9 @@ import Qrexec
 import SystemIO
 import SystemPackage
 
+// Nothing inherited beyond stdin, stdout and stderr: confinement cannot take back a
+// descriptor that is already open.
+csys_close_from(3)
 Localization.setUp()
 signal(SIGPIPE, SIG_IGN)
 

@@ -1,6 +1,7 @@
 import Foundation
 import FilecopyWire
 import Testing
+import SystemIO
 import TestSupport
 
 /// The receiver shuts itself in before it reads a byte. A debug-only probe compiled into the
@@ -96,5 +97,34 @@ struct ConfinementTests {
         let finished = receiver.finish()
         #expect(finished.signalled)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}
+
+/// Descriptors the receiver inherits would pass every layer (a chroot or Landlock cannot take
+/// back what is already open): it closes all but stdin, stdout and stderr first.
+@Suite("Receiver: inherited descriptors")
+struct InheritedDescriptorTests {
+    @Test func anInheritedDescriptorIsClosedBeforeAnythingElse() throws {
+        let folder = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
+        let leaked = open(outside.path, O_RDONLY | O_DIRECTORY)  // inheritable: no O_CLOEXEC
+        try #require(leaked >= 0)
+        defer { close(leaked) }
+        var input: [Int32] = [0, 0]
+        try #require(pipe(&input) == 0)
+        let pid = try Spawn.start(
+            Programs.path("qfile-unpacker"), arguments: ["qfile-unpacker", String(getuid()), folder.path],
+            redirect: [(input[0], 0), (leaked, 7)])
+        close(input[0])
+        // The receiver now waits for its first header; look at what it holds.
+        var descriptors: [String] = []
+        for _ in 0..<100 {
+            descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            if !descriptors.contains("7") { break }
+            usleep(20_000)
+        }
+        close(input[1])
+        _ = try Spawn.wait(pid)
+        #expect(!descriptors.contains("7"), "still open: \(descriptors.sorted())")
     }
 }

@@ -114,11 +114,11 @@ struct ExhaustionTests {
         #expect(receiver.entryCount() == 1000 + 2)
     }
 
-    /// Folders nested 8191 deep (`a/a/...`, 16381 bytes: the most the 16383-byte name limit
-    /// allows; 10,000 levels cannot be named). The receiver resolves each parent with one
-    /// openat2, whose path is limited to PATH_MAX (4096 bytes with the NUL): it receives 2048
-    /// levels and refuses the first name whose parent path is longer with ENAMETOOLONG (36).
-    /// Whatever the depth reached, the answer is honest and memory and descriptors stay flat.
+    /// Folders nested 3000 deep (`a/a/...`, 5999 bytes). One openat2 takes at most PATH_MAX
+    /// (4096 bytes with the NUL), so deeper parents are resolved in pieces: every level arrives,
+    /// and memory and descriptors stay flat. (`make exhaustion` goes to 8191 levels, the most
+    /// the 16383-byte name limit allows, with a release build; a debug build spends minutes on
+    /// the quadratic name checks of that depth.)
     @Test func deepNestingAnswersHonestlyWithFlatMemory() throws {
         let receiver = try Receiver()
         let before = receiver.measure()
@@ -130,7 +130,7 @@ struct ExhaustionTests {
             return FaultTools.writeAll(receiver.input, builder.bytes)
         }
         var accepted = true
-        for depth in 1...8191 {
+        for depth in 1...3000 {
             name += depth == 1 ? [0x61] : [0x2F, 0x61]
             names.append(name)
             if depth == 1000 { _ = receiver.measure() }
@@ -145,11 +145,8 @@ struct ExhaustionTests {
             FaultTools.writeAll(receiver.input, FileHeader.endOfTransfer.encoded)
         }
         let result = try receiver.finish()
-        #expect([ResultCode.success, .nameTooLong].contains(result.code), "\(result.code)")
-        if result.code == .nameTooLong {
-            // Refused exactly where the parent path passes PATH_MAX - 1 bytes.
-            #expect(result.lastName?.count == 4099, "refused at \(result.lastName?.count ?? 0) bytes")
-        }
+        // Every level arrives: parent paths past PATH_MAX are resolved in pieces.
+        #expect(result.code == .success, "\(result.code) at \(result.lastName?.count ?? 0) bytes")
         if deep.peakKilobytes > 0 && before.peakKilobytes > 0 && !FaultTools.sanitizerBuild {
             #expect(deep.peakKilobytes - before.peakKilobytes < 8192, "VmHWM \(before.peakKilobytes) -> \(deep.peakKilobytes) kB")
         }

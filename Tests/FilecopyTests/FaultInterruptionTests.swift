@@ -23,9 +23,9 @@ struct FaultInterruptionTests {
 
     /// A source tree of about 6 MB (24 files of ~200 KB in nested folders, a 1.5 MB file, an
     /// empty file, a link), a scratch root with `incoming/`.
-    static func prepare() throws -> (TemporaryDirectory, TemporaryDirectory) {
+    static func prepare(files: Int = 24, size: Int = 200_000) throws -> (TemporaryDirectory, TemporaryDirectory) {
         let source = try TemporaryDirectory()
-        try FaultTools.makeTree(in: source.path, name: "tree", files: 24, size: 200_000)
+        try FaultTools.makeTree(in: source.path, name: "tree", files: files, size: size)
         try AgentTools.write(source("tree/d2/large.bin"), AgentTools.pattern(3 << 19))
         let root = try TemporaryDirectory()
         try AgentTools.makeDirectory(root("incoming"))
@@ -68,7 +68,9 @@ struct FaultInterruptionTests {
         .enabled(if: FileManager.default.isExecutableFile(atPath: strace), "needs strace"),
         .disabled(if: FaultTools.sanitizerBuild, "the sanitizer runtime's start-up shifts the injection"))
     func injectedEINTRInEveryReadWriteAndPollLeavesAnIdenticalCopy() throws {
-        let (source, root) = try Self.prepare()
+        // Many small files: both programs move data in 1 MiB blocks, so it takes many entries
+        // to make enough reads and writes (past the loader's own, which must not be hit).
+        let (source, root) = try Self.prepare(files: 300, size: 10_000)
         func interrupted(_ arguments: [String], log: String) -> [String] {
             [Self.strace, "-f", "-qq", "-o", log, "-e", "trace=read,write,pread64,poll,ppoll",
              "-e", "inject=read,write,pread64,poll,ppoll:error=EINTR:when=40+2"] + arguments

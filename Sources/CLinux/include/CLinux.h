@@ -35,6 +35,10 @@ int csys_landlock_abi(void);
 /// `abi` supports). Returns 0 or -1 with errno.
 int csys_landlock_confine_to(int allowed_dirfd, int abi);
 
+/// Closes every descriptor from `lowest` up (close_range(2); a loop up to the descriptor limit
+/// where the kernel lacks it).
+void csys_close_from(int lowest);
+
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int csys_set_no_new_privs(void);
 
