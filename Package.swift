@@ -54,12 +54,14 @@ let package = Package(
         .executableTarget(
             name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
 
+        // What the fuzz targets share: the replayer and the hand-off to libFuzzer.
+        .target(name: "FuzzSupport", swiftSettings: strict),
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
-        .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FilecopyWire", "SystemIO"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FuzzSupport", "FilecopyWire", "SystemIO"], swiftSettings: strict),
         // libFuzzer target over the pure header, name, symlink and result rules, with oracles.
-        .executableTarget(name: "fuzz-names", dependencies: ["FilecopyWire"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-names", dependencies: ["FilecopyWire", "FuzzSupport"], swiftSettings: strict),
         // libFuzzer target over the qubes.OpenInVM request block and the service's file name.
-        .executableTarget(name: "fuzz-openinvm", dependencies: ["OpenInVM"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-openinvm", dependencies: ["FuzzSupport", "OpenInVM"], swiftSettings: strict),
 
         // GTK 3 for the dialog helper only; no other program links it.
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),

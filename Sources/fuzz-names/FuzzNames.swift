@@ -6,6 +6,7 @@
 // Input: byte 0 chooses the mode (bit 0: allow-all-names); the rest is read four ways: as a
 // header (its first 32 bytes), as a name, as `linkname NUL target`, and as a result header.
 import FilecopyWire
+import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -24,33 +25,16 @@ func violated(_ message: String) -> Never {
     fatalError("oracle violated: " + message)
 }
 
-#if !FUZZING
-@main
-struct Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let bytes = try ReplayFile.read(path)
-            _ = bytes.withUnsafeBufferPointer { fuzzNames($0.baseAddress, $0.count) }
-            print("replayed \(path)")
-        }
-    }
-}
-#endif
-
 #if FUZZING
-/// SwiftPM links an executable's entry point under the name `<module>_main`; hand it to
-/// libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("fuzz_names_main")
 func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzNames)
+    FuzzSupport.runDriver(argc, argv, fuzzNames)
+}
+#else
+@main
+struct Replay {
+    static func main() {
+        FuzzSupport.replay(CommandLine.arguments.dropFirst(), through: fuzzNames)
+    }
 }
 #endif

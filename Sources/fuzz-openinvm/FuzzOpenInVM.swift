@@ -3,6 +3,7 @@
 // (-sanitize=fuzzer,address -DFUZZING); in an ordinary build `fuzz-openinvm FILE...` replays.
 //
 // Input: any bytes, read as the 256-byte block (wrong sizes must be refused).
+import FuzzSupport
 import OpenInVM
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -32,33 +33,16 @@ func violated(_ message: String) -> Never {
     fatalError("oracle violated: " + message)
 }
 
-#if !FUZZING
-@main
-struct Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let bytes = try ReplayFile.read(path)
-            _ = bytes.withUnsafeBufferPointer { fuzzOpenInVM($0.baseAddress, $0.count) }
-            print("replayed \(path)")
-        }
-    }
-}
-#endif
-
 #if FUZZING
-/// SwiftPM links an executable's entry point under the name `<module>_main`; hand it to
-/// libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("fuzz_openinvm_main")
 func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzOpenInVM)
+    FuzzSupport.runDriver(argc, argv, fuzzOpenInVM)
+}
+#else
+@main
+struct Replay {
+    static func main() {
+        FuzzSupport.replay(CommandLine.arguments.dropFirst(), through: fuzzOpenInVM)
+    }
 }
 #endif

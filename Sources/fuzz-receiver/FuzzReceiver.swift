@@ -5,6 +5,7 @@
 import CLinux
 import Filecopy
 import FilecopyWire
+import FuzzSupport
 import Glibc
 import SystemIO
 import SystemPackage
@@ -43,41 +44,16 @@ private func memoryFile(_ bytes: UnsafeRawBufferPointer) -> FileDescriptor? {
     }
 }
 
-#if !FUZZING
-@main
-struct Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let fd = try FileDescriptor.open(FilePath(path), .readOnly)
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let count = try chunk.withUnsafeMutableBytes { try fd.readFully(into: $0) }
-                bytes += chunk[..<count]
-                if count < chunk.count { break }
-            }
-            fd.closeQuietly()
-            _ = bytes.withUnsafeBufferPointer { fuzzReceiver($0.baseAddress, $0.count) }
-            print("replayed \(path)")
-        }
-    }
-}
-#endif
-
 #if FUZZING
-/// SwiftPM links an executable's entry point under the name `<module>_main`; hand it to
-/// libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("fuzz_receiver_main")
 func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzReceiver)
+    FuzzSupport.runDriver(argc, argv, fuzzReceiver)
+}
+#else
+@main
+struct Replay {
+    static func main() {
+        FuzzSupport.replay(CommandLine.arguments.dropFirst(), through: fuzzReceiver)
+    }
 }
 #endif
