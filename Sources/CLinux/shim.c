@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -46,6 +47,13 @@ int csys_openat_beneath(int dirfd, const char *path, int flags, mode_t mode) {
 
 int csys_fallocate(int fd, int64_t offset, int64_t length) { return fallocate(fd, 0, offset, length); }
 int csys_syncfs(int fd) { return syncfs(fd); }
+int csys_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
+
+#define CSYS_TMPFS_MAGIC 0x01021994
+int csys_is_on_tmpfs(int fd) {
+    struct statfs info;
+    return fstatfs(fd, &info) == 0 && info.f_type == CSYS_TMPFS_MAGIC;
+}
 int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
     return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
 }

@@ -23,6 +23,9 @@ public struct Unpacker: ~Copyable {
     private var entriesReceived: UInt64 = 0
     /// Free space in the destination as last asked, minus what was declared since.
     private var knownFreeSpace: UInt64 = 0
+    /// Whether large files are preallocated: not on tmpfs (`FileSystem.isOnTmpfs`). Every file
+    /// is created in the destination itself, so its file system decides for all of them.
+    private let preallocates: Bool
     /// The name of the record in progress.
     private var name = UnpackerName.allocate()
     /// The last name processed (what the result reports on success), once there is one. The
@@ -43,6 +46,7 @@ public struct Unpacker: ~Copyable {
         self.resolver = resolver
         self.procFD = procFD
         self.onEntry = onEntry
+        preallocates = !FileSystem.isOnTmpfs(destination)
         // Files are created with their final permissions (one fchmod less per file): nothing
         // of the caller's umask may take bits away.
         umask(0)
@@ -262,7 +266,7 @@ public struct Unpacker: ~Copyable {
 
     /// Refuses a declared size the destination cannot hold, before any data is written. Free
     /// space is asked once and then counted down, and asked again only when a file seems not
-    /// to fit; large files are also preallocated, so the space is really theirs.
+    /// to fit; large files are also preallocated (but on tmpfs), so the space is really theirs.
     private mutating func reserveSpace(_ length: UInt64, for file: FileDescriptor) throws {
         guard length > 0 else { return }
         if length > knownFreeSpace {
@@ -270,7 +274,7 @@ public struct Unpacker: ~Copyable {
             guard length <= knownFreeSpace else { throw ReceiveFailure(.noSpace, name.array) }
         }
         knownFreeSpace -= length
-        if length >= Self.largeFile {
+        if preallocates && length >= Self.largeFile {
             _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
         }
     }

@@ -93,6 +93,19 @@ public enum FileSystem {
         return UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize)).partialValue
     }
 
+    /// Whether `fd` lives on tmpfs, where fallocate(2) clears every page up front: memory is
+    /// written twice and no fragmentation is avoided, so preallocation there only costs time.
+    public static func isOnTmpfs(_ fd: FileDescriptor) -> Bool {
+        csys_is_on_tmpfs(fd.rawValue) == 1
+    }
+
+    /// Asks the pipe behind `fd` to hold `bytes` (F_SETPIPE_SZ), so the writer can run a whole
+    /// buffer ahead of the reader instead of the two taking turns. A hint: a descriptor that is
+    /// not a pipe (a socket under qrexec) or a limit below `bytes` leaves things as they were.
+    public static func enlargePipe(_ fd: FileDescriptor, to bytes: Int) {
+        _ = csys_set_pipe_size(fd.rawValue, Int32(bytes))
+    }
+
     /// syncfs(2): one flush of the whole file system at the end of a transfer.
     public static func syncFileSystem(_ fd: FileDescriptor) throws {
         _ = try syscallRetrying { csys_syncfs(fd.rawValue) }

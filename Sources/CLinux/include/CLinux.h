@@ -21,6 +21,13 @@ extern const int csys_AT_EMPTY_PATH;
 int csys_fallocate(int fd, int64_t offset, int64_t length);
 int csys_syncfs(int fd);
 
+/// fcntl(F_SETPIPE_SZ): asks the pipe behind `fd` to hold `bytes`. Returns the new size, or -1
+/// with errno (EBADF when `fd` is not a pipe, EPERM above /proc/sys/fs/pipe-max-size).
+int csys_set_pipe_size(int fd, int bytes);
+
+/// 1 when `fd` lives on tmpfs (fstatfs f_type TMPFS_MAGIC), 0 otherwise or on error.
+int csys_is_on_tmpfs(int fd);
+
 /// renameat2(2) (flags: RENAME_NOREPLACE 1, RENAME_EXCHANGE 2), hidden from Swift by _GNU_SOURCE.
 int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
 
