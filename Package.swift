@@ -55,7 +55,7 @@ let package = Package(
             name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
 
         // What the fuzz targets share: the replayer and the hand-off to libFuzzer.
-        .target(name: "FuzzSupport", swiftSettings: strict),
+        .target(name: "FuzzSupport", dependencies: ["SystemIO"], swiftSettings: strict),
         // libFuzzer target over the receiver loop (`make fuzz`); a replayer in ordinary builds.
         .executableTarget(name: "fuzz-receiver", dependencies: ["CLinux", "Filecopy", "FuzzSupport", "FilecopyWire", "SystemIO"], swiftSettings: strict),
         // libFuzzer target over the pure header, name, symlink and result rules, with oracles.

@@ -78,25 +78,15 @@ public struct ReceiverSettings: Sendable, Equatable {
         return result
     }
 
+    /// The file's text, nil when it is missing (`FileSystem.readWholeFile`, at most 1 MiB).
     private static func readIfPresent(_ path: String) throws -> String? {
-        let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        } catch Errno.noSuchFileOrDirectory {
-            return nil
+            return try FileSystem.readWholeFile(at: path, limit: 1 << 20).map { String(decoding: $0, as: UTF8.self) }
+        } catch is FileSystem.FileTooLarge {
+            throw SettingsError(file: path, line: 0, message: "is larger than 1 MiB")
         } catch {
             throw SettingsError(file: path, line: 0, message: "cannot be read (\(error))")
         }
-        defer { fd.closeQuietly() }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = try chunk.withUnsafeMutableBytes { try fd.readFully(into: $0) }
-            bytes += chunk[..<count]
-            if count < chunk.count { break }
-            if bytes.count > 1 << 20 { throw SettingsError(file: path, line: 0, message: "is larger than 1 MiB") }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import SystemIO
 
 /// What libFuzzer calls with each input (`LLVMFuzzerTestOneInput`).
 public typealias FuzzTarget = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -16,19 +17,18 @@ public enum FuzzSupport {
         }
     }
 
-    /// A whole file (open(2), read(2)); stops with a message on failure.
+    /// The most a replayed input may hold; libFuzzer's own inputs are far smaller.
+    static let inputLimit = 256 << 20
+
+    /// A whole file (`FileSystem.readWholeFile`); stops with a message on failure.
     public static func read(_ path: String) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { fatalError("cannot open \(path): errno \(errno)") }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { fatalError("cannot read \(path): errno \(errno)") }
-            if count == 0 { return bytes }
-            bytes += chunk[..<count]
+        do {
+            guard let bytes = try FileSystem.readWholeFile(at: path, limit: inputLimit) else {
+                fatalError("cannot open \(path): no such file")
+            }
+            return bytes
+        } catch {
+            fatalError("cannot read \(path): \(error)")
         }
     }
 

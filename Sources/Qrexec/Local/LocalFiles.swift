@@ -5,17 +5,16 @@ import SystemPackage
 /// The few path-based file operations the local stand-in needs for its own folders
 /// (VM homes, policy files). Never used on data that arrives from another VM.
 enum LocalFiles {
-    /// The whole content of the file at `path` (open(2) + read(2)).
+    /// The most `read` accepts: far beyond any policy file or /proc/self/maps.
+    static let readLimit = 64 << 20
+
+    /// The whole content of the file at `path` (`FileSystem.readWholeFile`); a missing file
+    /// throws ENOENT, one over `readLimit` bytes `FileSystem.FileTooLarge`.
     static func read(_ path: String) throws -> [UInt8] {
-        let fd = try FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
-        defer { fd.closeQuietly() }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = try chunk.withUnsafeMutableBytes { try fd.readFully(into: $0) }
-            result += chunk[..<count]
-            if count < chunk.count { return result }
+        guard let bytes = try FileSystem.readWholeFile(at: path, limit: readLimit) else {
+            throw Errno.noSuchFileOrDirectory
         }
+        return bytes
     }
 
     /// Creates or replaces the file at `path` with `bytes` (open(2) with O_TRUNC + write(2)).
