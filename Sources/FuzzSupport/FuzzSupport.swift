@@ -32,17 +32,23 @@ public enum FuzzSupport {
         }
     }
 
-    #if FUZZING
-    /// libFuzzer's main loop; SwiftPM links each executable's entry point as `<module>_main`,
-    /// which the targets define to call this.
-    public static func runDriver(
-        _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ target: FuzzTarget
-    ) -> CInt {
-        var count = argc
-        var arguments = argv
-        return LLVMFuzzerRunDriver(&count, &arguments, target)
+    /// The fuzz target's program: in a `-DFUZZING` build libFuzzer's driver over `target` with
+    /// our arguments; in an ordinary build the replayer over the files named on the command line.
+    /// Each target calls it from its `@main`, whose entry point SwiftPM names `<module>_main`.
+    public static func main(_ target: FuzzTarget) {
+        #if FUZZING
+        var count = CommandLine.argc
+        var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&count, &arguments, target))
+        #else
+        replay(CommandLine.arguments.dropFirst(), through: target)
+        #endif
     }
-    #endif
+}
+
+/// Stops the run with a message libFuzzer reports as a crash (and the replayer as a failure).
+public func violated(_ message: String) -> Never {
+    fatalError("oracle violated: " + message)
 }
 
 #if FUZZING

@@ -20,21 +20,7 @@ public func fuzzNames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// Stops the run with a message libFuzzer reports as a crash (and the replayer as a failure).
-func violated(_ message: String) -> Never {
-    fatalError("oracle violated: " + message)
+/// libFuzzer's driver in a fuzzing build, the replayer otherwise.
+@main enum Entry {
+    static func main() { FuzzSupport.main(fuzzNames) }
 }
-
-#if FUZZING
-@_cdecl("fuzz_names_main")
-func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzSupport.runDriver(argc, argv, fuzzNames)
-}
-#else
-@main
-struct Replay {
-    static func main() {
-        FuzzSupport.replay(CommandLine.arguments.dropFirst(), through: fuzzNames)
-    }
-}
-#endif

@@ -1,4 +1,5 @@
 import FilecopyWire
+import FuzzSupport
 
 /// `FileHeader(decoding:)` against the byte layout in protocol.md: every field read from its
 /// offset, little-endian; encoding gives the same 32 bytes back; the kind follows the type

@@ -1,4 +1,5 @@
 import FilecopyWire
+import FuzzSupport
 
 /// `SymlinkRules.isSafe` against what the rule is for: the payload up to its first NUL is the
 /// link's name, the rest its target. A link accepted (with a valid name) must resolve,

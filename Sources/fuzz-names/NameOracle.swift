@@ -1,4 +1,5 @@
 import FilecopyWire
+import FuzzSupport
 
 /// `NameRules` against a second, deliberately plain reading of protocol.md: split on `/`, look
 /// at every component, decode UTF-8 with the standard library.

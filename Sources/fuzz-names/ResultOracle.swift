@@ -1,4 +1,5 @@
 import FilecopyWire
+import FuzzSupport
 
 /// The sender's decoding of the receiver's answer: the fixed part refuses a CRC field above
 /// 2^32 - 1, the name length is capped, and what decodes encodes back to the same bytes.

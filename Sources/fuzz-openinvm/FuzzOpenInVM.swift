@@ -29,20 +29,7 @@ public func fuzzOpenInVM(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-func violated(_ message: String) -> Never {
-    fatalError("oracle violated: " + message)
+/// libFuzzer's driver in a fuzzing build, the replayer otherwise.
+@main enum Entry {
+    static func main() { FuzzSupport.main(fuzzOpenInVM) }
 }
-
-#if FUZZING
-@_cdecl("fuzz_openinvm_main")
-func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzSupport.runDriver(argc, argv, fuzzOpenInVM)
-}
-#else
-@main
-struct Replay {
-    static func main() {
-        FuzzSupport.replay(CommandLine.arguments.dropFirst(), through: fuzzOpenInVM)
-    }
-}
-#endif

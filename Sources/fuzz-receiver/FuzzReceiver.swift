@@ -44,16 +44,7 @@ private func memoryFile(_ bytes: UnsafeRawBufferPointer) -> FileDescriptor? {
     }
 }
 
-#if FUZZING
-@_cdecl("fuzz_receiver_main")
-func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzSupport.runDriver(argc, argv, fuzzReceiver)
+/// libFuzzer's driver in a fuzzing build, the replayer otherwise.
+@main enum Entry {
+    static func main() { FuzzSupport.main(fuzzReceiver) }
 }
-#else
-@main
-struct Replay {
-    static func main() {
-        FuzzSupport.replay(CommandLine.arguments.dropFirst(), through: fuzzReceiver)
-    }
-}
-#endif
