@@ -40,7 +40,8 @@ if [ -n "$core" ]; then
         ./usr/lib/qubes/qopen-in-vm ./usr/lib/qubes/vm-file-editor ./etc/qubes-rpc/qubes.Filecopy ./etc/qubes-rpc/qubes.OpenInVM \
         ./etc/qubes/rpc-config/qubes.Filecopy ./usr/share/man/man1/qvm-copy.1.gz ./usr/share/man/man8/qfile-unpacker.8.gz \
         ./usr/share/bash-completion/completions/qvm-copy ./usr/share/zsh/vendor-completions/_qvm-copy \
-        ./usr/share/fish/vendor_completions.d/qvm-copy.fish ./usr/share/doc/intervm-copy/examples/30-intervm.policy; do
+        ./usr/share/fish/vendor_completions.d/qvm-copy.fish \
+        ./usr/share/fish/vendor_functions.d/__intervm_vm_names.fish ./usr/share/doc/intervm-copy/examples/30-intervm.policy; do
         grep -qxF "$path" <<<"$contents" || missing="${missing-} $path"
     done
     if [ -z "${missing-}" ]; then pass "intervm-copy holds the front ends, helpers, services, man pages, completion and the policy example"

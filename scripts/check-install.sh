@@ -52,6 +52,7 @@ expected_layout() {
     done
     echo "l $p/share/bash-completion/completions/qvm-open-in-dvm -> qvm-open-in-vm"
     echo "l $p/share/fish/vendor_completions.d/qvm-open-in-dvm.fish -> qvm-open-in-vm.fish"
+    echo "f 644 $p/share/fish/vendor_functions.d/__intervm_vm_names.fish"
     for lang in po/*.po; do
         [ -e "$lang" ] || continue
         lang=${lang#po/}
@@ -223,7 +224,8 @@ if install_into "$root" /usr; then
     check "bash: qrexec-local completes subcommands" test "$got" = "create help list remove run"
     if command -v fish >/dev/null; then
         fc=$root/usr/share/fish/vendor_completions.d
-        fish_complete() { fish --no-config -c "source $1; complete -C '$2'" 2>&1 | cut -f1 | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
+        # The shared VM-name lister is autoloaded from the installed vendor_functions.d.
+        fish_complete() { fish --no-config -c "set -p fish_function_path $root/usr/share/fish/vendor_functions.d; source $1; complete -C '$2'" 2>&1 | cut -f1 | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
         got=$(fish_complete "$fc/qvm-copy-to-vm.fish" "qvm-copy-to-vm ")
         if [ "$got" = "$want" ]; then pass "fish: qvm-copy-to-vm completes VM names"; else fail "fish: qvm-copy-to-vm VM names" "got: $got"; fi
         got=$(fish_complete "$fc/qvm-open-in-vm.fish" "qvm-open-in-vm --view-only ")

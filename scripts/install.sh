@@ -56,7 +56,10 @@ done
 bash_dir=$s$DATADIR/bash-completion/completions
 zsh_dir=$s$DATADIR/zsh/vendor-completions
 fish_dir=$s$DATADIR/fish/vendor_completions.d
-install -d "$bash_dir" "$zsh_dir" "$fish_dir"
+# fish autoloads the VM-name lister both the qvm-copy and the qvm-open-in-vm completions call.
+fish_functions_dir=$s$DATADIR/fish/vendor_functions.d
+install -d "$bash_dir" "$zsh_dir" "$fish_dir" "$fish_functions_dir"
+install -m 0644 "$top/data/completion/fish/__intervm_vm_names.fish" "$fish_functions_dir/__intervm_vm_names.fish"
 for f in qvm-copy qvm-open-in-vm qrexec-local; do
     install -m 0644 "$top/data/completion/bash/$f" "$bash_dir/$f"
     install -m 0644 "$top/data/completion/zsh/_$f" "$zsh_dir/_$f"

@@ -1,29 +1,6 @@
 # fish completion for qvm-open-in-vm and qvm-open-in-dvm (InterVM Copy).
 
-# VM names, as in the qvm-copy completion; defined here too, each file being loaded alone.
-function __intervm_vm_names
-    set -l state $XDG_STATE_HOME
-    string match -q -- '/*' "$state"; or set state $HOME/.local/state
-    set -l config $XDG_CONFIG_HOME
-    string match -q -- '/*' "$config"; or set config $HOME/.config
-    set -l names
-    for file in $state/intervm/recent-targets $config/intervm/vms
-        test -r $file; and set -a names (string trim < $file)
-    end
-    if string match -q -- '/*' "$QREXEC_LOCAL_ROOT"
-        for home in $QREXEC_LOCAL_ROOT/*/home/
-            set -a names (basename (dirname $home))
-        end
-    end
-    set -a names @default @dispvm
-    set -l seen
-    for name in (string match -r -- '^(?:@default|@dispvm(?::[A-Za-z][A-Za-z0-9_.-]{0,30})?|[A-Za-z][A-Za-z0-9_.-]{0,30})$' $names)
-        test "$name" = "$QREXEC_LOCAL_DOMAIN"; and continue
-        contains -- $name $seen; and continue
-        set -a seen $name
-        echo $name
-    end
-end
+# VM names come from __intervm_vm_names (vendor_functions.d/__intervm_vm_names.fish, autoloaded).
 
 # The number of operands (not options) given so far.
 function __intervm_operand_count
