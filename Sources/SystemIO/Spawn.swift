@@ -105,16 +105,16 @@ public enum Spawn {
     /// Runs `path` to completion and returns its status and everything it wrote on stdout.
     public static func capture(_ path: String, arguments: [String], environment: [String]? = nil) throws -> (ExitStatus, [UInt8]) {
         let ends = try closeOnExecPipe()
-        let reader = FileDescriptor(rawValue: ends[0])
+        let reader = FileDescriptor(rawValue: ends.read)
         defer { reader.closeQuietly() }
         let pid: pid_t
         do {
-            pid = try start(path, arguments: arguments, environment: environment, redirect: [(ends[1], 1)])
+            pid = try start(path, arguments: arguments, environment: environment, redirect: [(ends.write, 1)])
         } catch {
-            close(ends[1])
+            close(ends.write)
             throw error
         }
-        close(ends[1])
+        close(ends.write)
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -125,12 +125,28 @@ public enum Spawn {
         return (try wait(pid), output)
     }
 
-    /// pipe(2) with both ends close-on-exec (a child gets an end only through `redirect`).
-    public static func closeOnExecPipe() throws -> [Int32] {
-        var ends: [Int32] = [0, 0]
+    /// A pipe with both ends close-on-exec (a child gets an end only through `redirect`), each
+    /// numbered at least `lowest` so that `redirect` actions never collide with a child's low
+    /// descriptors (pipe(2) and fcntl(2) FD_CLOEXEC, then `closeOnExecDuplicate` for ends below
+    /// `lowest`).
+    public static func closeOnExecPipe(atLeast lowest: Int32 = 0) throws -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
         _ = try syscallRetrying { Glibc.pipe(&ends) }
         for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return ends
+        if ends[0] >= lowest && ends[1] >= lowest { return (ends[0], ends[1]) }
+        defer { ends.forEach { close($0) } }
+        let read = try closeOnExecDuplicate(ends[0], atLeast: lowest)
+        do {
+            return (read, try closeOnExecDuplicate(ends[1], atLeast: lowest))
+        } catch {
+            close(read)
+            throw error
+        }
+    }
+
+    /// A close-on-exec duplicate of `fd` numbered at least `lowest` (fcntl(2) F_DUPFD_CLOEXEC).
+    public static func closeOnExecDuplicate(_ fd: Int32, atLeast lowest: Int32) throws -> Int32 {
+        try syscallRetrying { fcntl(fd, F_DUPFD_CLOEXEC, lowest) }
     }
 
     /// Waits for `pid` to end (waitpid(2), retrying on EINTR).

@@ -89,19 +89,19 @@ enum GuiTransfer {
         let progress = try Spawn.closeOnExecPipe()
         let errors = try ScratchFile()
         let title = moving ? tr("Moving to %s", call.target) : tr("Copying to %s", call.target)
-        let window = DialogHelper.startProgress(title: title, target: call.target, totalBytes: total, input: progress[0])
-        close(progress[0])
+        let window = DialogHelper.startProgress(title: title, target: call.target, totalBytes: total, input: progress.read)
+        close(progress.read)
         // Without a window the byte counts go to our own stdout, as Qubes' --gui callers expect.
-        let redirect: [(from: Int32, to: Int32)] = window == nil ? [(errors.fd, Int32(2))] : [(progress[1], Int32(1)), (errors.fd, Int32(2))]
+        let redirect: [(from: Int32, to: Int32)] = window == nil ? [(errors.fd, Int32(2))] : [(progress.write, Int32(1)), (errors.fd, Int32(2))]
         let transfer: pid_t
         do {
             transfer = try Spawn.start(client, arguments: call.arguments, redirect: redirect, newProcessGroup: true)
         } catch {
-            close(progress[1])
+            close(progress.write)
             if let window { kill(window, SIGTERM); _ = try? Spawn.wait(window) }
             throw error
         }
-        close(progress[1])
+        close(progress.write)
         var ending: Outcome.Ending?
         var windowOpen = window != nil
         while ending == nil || windowOpen {

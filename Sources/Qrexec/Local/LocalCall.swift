@@ -148,7 +148,7 @@ public struct LocalCall {
     /// returns the local program's status (the service's when there is no local program).
     private func join(service: ServiceCommand, request: Request) throws(LocalCallError) -> Int32 {
         do {
-            let errors = request.filterStderr ? try ChildProcess.pipe() : nil
+            let errors = request.filterStderr ? try Spawn.closeOnExecPipe(atLeast: ChildProcess.firstFree) : nil
             defer { if let errors { close(errors.read) } }
             guard !request.localCommand.isEmpty else {
                 let pid = try ChildProcess.start(
@@ -158,8 +158,8 @@ public struct LocalCall {
                 pumpFiltered(errors)
                 return try Spawn.wait(pid).shellStatus
             }
-            let toService = try ChildProcess.pipe()
-            let fromService = try ChildProcess.pipe()
+            let toService = try Spawn.closeOnExecPipe(atLeast: ChildProcess.firstFree)
+            let fromService = try Spawn.closeOnExecPipe(atLeast: ChildProcess.firstFree)
             let servicePID = try ChildProcess.start(
                 service.argv[0], arguments: service.argv, environment: service.environment,
                 descriptors: [(toService.read, 0), (fromService.write, 1), (errors?.write ?? 2, 2)],
@@ -167,8 +167,8 @@ public struct LocalCall {
             close(toService.read)
             close(fromService.write)
             if let errors { close(errors.write) }
-            let savedInput = try ChildProcess.duplicate(0)
-            let savedOutput = try ChildProcess.duplicate(1)
+            let savedInput = try Spawn.closeOnExecDuplicate(0, atLeast: ChildProcess.firstFree)
+            let savedOutput = try Spawn.closeOnExecDuplicate(1, atLeast: ChildProcess.firstFree)
             let localEnvironment = Spawn.currentEnvironment().filter { !$0.hasPrefix("SAVED_FD_0=") && !$0.hasPrefix("SAVED_FD_1=") }
                 + ["SAVED_FD_0=3", "SAVED_FD_1=4"]
             let localPID: pid_t
