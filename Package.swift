@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "FilecopyTests", dependencies: ["Filecopy", "FilecopyWire", "SystemIO", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "QrexecTests", dependencies: ["Qrexec", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "QrexecTests", dependencies: ["DialogClient", "Qrexec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DialogTests", dependencies: ["Dialogs", "TestSupport"], swiftSettings: strict),
     ],

@@ -72,14 +72,7 @@ enum GuiTransfer {
         var errorText: String
         /// The sender's last line (else the last line), without the program prefix: the
         /// sentence for the user. Under qrexec-local the receiver's own log line comes here too.
-        var lastSentence: String? {
-            let lines = errorText.split(separator: "\n")
-            guard let line = lines.last(where: { $0.hasPrefix("qfile-agent: ") }) ?? lines.last else { return nil }
-            if let colon = line.firstRange(of: ": "), !line[..<colon.lowerBound].contains(" ") {
-                return String(line[colon.upperBound...])
-            }
-            return String(line)
-        }
+        var lastSentence: String? { ChildErrorText.lastSentence(of: errorText, preferring: "qfile-agent") }
     }
 
     /// Runs the call in a process group of its own with its stdout (where the agent writes its

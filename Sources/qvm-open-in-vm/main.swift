@@ -91,7 +91,7 @@ struct QvmOpenInVM: ParsableCommand {
         }
         if gui {
             if !messages.isEmpty { printLine(program: invokedName, messages) }
-            let sentence = explanation ?? messages.split(separator: "\n").last.map { String($0).droppingProgramPrefix() }
+            let sentence = explanation ?? ChildErrorText.lastSentence(of: messages)
             if status != .exited(0) {
                 DialogHelper.showError(sentence ?? tr("The file could not be opened in the other VM."), details: messages.isEmpty ? nil : messages)
             } else if let sentence {
@@ -114,14 +114,6 @@ struct QvmOpenInVM: ParsableCommand {
         printLine(program: invokedName, message)
         if gui { DialogHelper.showError(message, details: nil) }
         Glibc.exit(1)
-    }
-}
-
-extension String {
-    /// "qopen-in-vm: sentence" -> "sentence".
-    func droppingProgramPrefix() -> String {
-        guard let colon = firstRange(of: ": "), !self[..<colon.lowerBound].contains(" ") else { return self }
-        return String(self[colon.upperBound...])
     }
 }
 
