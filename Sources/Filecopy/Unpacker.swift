@@ -15,8 +15,9 @@ public struct Unpacker: ~Copyable {
     private let destination: FileDescriptor
     private let options: ReceiveOptions
     private let resolver: BeneathResolver
-    /// `/proc/self/fd`, opened before confinement, for linking where AT_EMPTY_PATH is refused.
-    private let procFD: FileDescriptor?
+    /// Names finished files (through `/proc/self/fd`, opened before confinement, where
+    /// AT_EMPTY_PATH is refused).
+    private let linker: UnnamedFileLinker
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
     private var bytesReceived: UInt64 = 0
@@ -44,7 +45,7 @@ public struct Unpacker: ~Copyable {
         self.destination = destination
         self.options = options
         self.resolver = resolver
-        self.procFD = procFD
+        linker = UnnamedFileLinker(procFD: procFD)
         self.onEntry = onEntry
         preallocates = !FileSystem.isOnTmpfs(destination)
         // Files are created with their final permissions (one fchmod less per file): nothing
@@ -147,10 +148,10 @@ public struct Unpacker: ~Copyable {
         try publish { alternativeLeaf in
             if let alternativeLeaf {
                 try withCPath(alternativeLeaf) { cLeaf in
-                    try FileSystem.linkUnnamedFile(file, asCName: cLeaf, in: parent, procFD: procFD)
+                    try linker.link(file, asCName: cLeaf, in: parent)
                 }
             } else {
-                try FileSystem.linkUnnamedFile(file, asCName: name.leafCString, in: parent, procFD: procFD)
+                try linker.link(file, asCName: name.leafCString, in: parent)
             }
         }
     }

@@ -48,19 +48,12 @@ public enum FileSystem {
     }
 
     /// Gives the unnamed file `fd` the name `name` in `parent`; fails with EEXIST rather than
-    /// replace anything. linkat(2) with AT_EMPTY_PATH, or through `/proc/self/fd` (held open as
-    /// `procFD`) where AT_EMPTY_PATH needs a capability the process lacks.
+    /// replace anything (`UnnamedFileLinker`, for one file).
     public static func linkUnnamedFile(
         _ fd: FileDescriptor, as name: some Collection<UInt8>, in parent: FileDescriptor, procFD: FileDescriptor?
     ) throws {
-        _ = try withCPath(name) { cName in
-            do {
-                return try syscallRetrying { Glibc.linkat(fd.rawValue, "", parent.rawValue, cName, csys_AT_EMPTY_PATH) }
-            } catch let error as Errno where (error == .noSuchFileOrDirectory || error == .notPermitted) && procFD != nil {
-                return try syscallRetrying {
-                    Glibc.linkat(procFD!.rawValue, String(fd.rawValue), parent.rawValue, cName, AT_SYMLINK_FOLLOW)
-                }
-            }
+        try withCPath(name) { cName in
+            try UnnamedFileLinker(procFD: procFD).link(fd, asCName: cName, in: parent)
         }
     }
 
