@@ -1,5 +1,6 @@
 import Filecopy
 import Glibc
+import Localization
 
 /// The receiver's command line, parsed by hand to keep the security boundary small:
 /// `qfile-unpacker [OPTIONS] [UID DIR]`.
@@ -11,17 +12,23 @@ struct Arguments {
     /// `UID DIR`: receive into DIR itself as UID; nil: the qrexec service mode.
     var target: (uid: uid_t, directory: String)?
 
-    static let usage = """
-        usage: qfile-unpacker [OPTIONS] [UID DIR]
-        Receives a qubes.Filecopy stream on stdin and answers with the result on stdout.
-        Without UID DIR: into ~/QubesIncoming/$QREXEC_REMOTE_DOMAIN (or incoming-dir in receiver.conf).
-          --allow-all-names         accept any characters in names (structure rules still apply)
-          --allow-unsafe-symlinks   accept symlinks that may point outside what was sent
-          --max-bytes N             refuse more than N bytes of file data (K, M, G, T suffixes)
-          --max-files N             refuse more than N entries
-          --on-conflict fail|rename on a taken name: fail (default) or store as "name (1).ext"
-          -v                        report each entry and the confinement on stderr
-        """
+    /// The `--help` text, in the user's language (option names and placeholders stay literal).
+    static var usage: String {
+        // TRANSLATORS: %s is the program name; OPTIONS, UID and DIR are placeholders.
+        var text = tr("usage: %s [OPTIONS] [UID DIR]", "qfile-unpacker") + "\n"
+        text += tr("Receives a qubes.Filecopy stream on stdin and answers with the result on stdout.") + "\n"
+        // TRANSLATORS: UID DIR as in the usage line; the path, the variable, incoming-dir and receiver.conf are literal.
+        text += tr("Without UID DIR: into ~/QubesIncoming/$QREXEC_REMOTE_DOMAIN (or incoming-dir in receiver.conf).") + "\n"
+        text += "  --allow-all-names         " + tr("accept any characters in names (structure rules still apply)") + "\n"
+        text += "  --allow-unsafe-symlinks   " + tr("accept symlinks that may point outside what was sent") + "\n"
+        // TRANSLATORS: N is the option's value; K, M, G, T are the suffixes accepted (literal).
+        text += "  --max-bytes N             " + tr("refuse more than N bytes of file data (K, M, G, T suffixes)") + "\n"
+        text += "  --max-files N             " + tr("refuse more than N entries") + "\n"
+        // TRANSLATORS: fail is the literal value; "name (1).ext" shows how a renamed file is called.
+        text += "  --on-conflict fail|rename " + tr("on a taken name: fail (default) or store as \"name (1).ext\"") + "\n"
+        text += "  -v                        " + tr("report each entry and the confinement on stderr")
+        return text
+    }
 
     /// Parses argv (without the program name); throws a one-line message.
     init(_ words: [String]) throws(UsageError) {

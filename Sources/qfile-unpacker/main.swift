@@ -56,7 +56,8 @@ do {
         files: [ReceiverSettings.systemFile, ReceiverSettings.userFile(home: home, configHome: environment("XDG_CONFIG_HOME"))],
         home: home)
 } catch {
-    refuse("invalid settings: \(error)")
+    // TRANSLATORS: %s is "FILE:LINE: what is wrong" (or "FILE: what is wrong").
+    refuse(tr("invalid settings: %s", String(describing: error)))
 }
 options = settings.merged(into: options, explicit: arguments.explicit)
 
