@@ -42,7 +42,10 @@ struct Arguments {
             let (key, inlineValue) = Self.split(word)
             func value() throws(UsageError) -> String {
                 if let inlineValue { return inlineValue }
-                guard let next = rest.popFirst() else { throw UsageError("\(key) needs a value") }
+                guard let next = rest.popFirst() else {
+                    // TRANSLATORS: %s is the option, e.g. --max-files.
+                    throw UsageError(tr("%s needs a value", key))
+                }
                 return next
             }
             switch key {
@@ -52,30 +55,42 @@ struct Arguments {
             case "--allow-all-names": options.allowAllNames = true
             case "--allow-unsafe-symlinks": options.allowUnsafeSymlinks = true
             case "--max-bytes":
-                guard let bytes = parseSize(try value()) else { throw UsageError("--max-bytes takes a byte count such as 500M") }
+                guard let bytes = parseSize(try value()) else {
+                    // TRANSLATORS: --max-bytes is literal; 500M is an example value (keep it).
+                    throw UsageError(tr("--max-bytes takes a byte count such as 500M"))
+                }
                 options.maxBytes = bytes
                 explicit.insert("max-bytes")
             case "--max-files":
-                guard let count = UInt64(try value()) else { throw UsageError("--max-files takes a whole number") }
+                guard let count = UInt64(try value()) else {
+                    // TRANSLATORS: --max-files is literal.
+                    throw UsageError(tr("--max-files takes a whole number"))
+                }
                 options.maxFiles = count
                 explicit.insert("max-files")
             case "--on-conflict":
                 guard let policy = ConflictPolicy(rawValue: try value()) else {
-                    throw UsageError("--on-conflict takes \"fail\" or \"rename\"")
+                    // TRANSLATORS: --on-conflict, fail and rename are literal.
+                    throw UsageError(tr("--on-conflict takes \"fail\" or \"rename\""))
                 }
                 options.onConflict = policy
                 explicit.insert("on-conflict")
             default:
-                throw UsageError("unknown option \(key) (see --help)")
+                // TRANSLATORS: %s is the option given; --help is literal.
+                throw UsageError(tr("unknown option %s (see --help)", key))
             }
         }
         switch positional.count {
         case 0: break
         case 2:
-            guard let uid = uid_t(positional[0]) else { throw UsageError("UID must be a number, not \"\(positional[0])\"") }
+            guard let uid = uid_t(positional[0]) else {
+                // TRANSLATORS: UID is the usage line's placeholder; %s is what was given instead.
+                throw UsageError(tr("UID must be a number, not \"%s\"", positional[0]))
+            }
             target = (uid, positional[1])
         default:
-            throw UsageError("expected UID and DIR, or nothing (see --help)")
+            // TRANSLATORS: UID and DIR are the usage line's placeholders; --help is literal.
+            throw UsageError(tr("expected UID and DIR, or nothing (see --help)"))
         }
     }
 
