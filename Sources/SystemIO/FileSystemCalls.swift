@@ -79,13 +79,6 @@ public enum FileSystem {
         }
     }
 
-    /// Bytes available to an unprivileged user on the file system holding `fd` (fstatvfs(3)).
-    public static func availableBytes(on fd: FileDescriptor) throws -> UInt64 {
-        var info = statvfs()
-        _ = try syscallRetrying { Glibc.fstatvfs(fd.rawValue, &info) }
-        return UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize)).partialValue
-    }
-
     /// Whether `fd` lives on tmpfs, where fallocate(2) clears every page up front: memory is
     /// written twice and no fragmentation is avoided, so preallocation there only costs time.
     public static func isOnTmpfs(_ fd: FileDescriptor) -> Bool {
