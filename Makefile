@@ -24,7 +24,7 @@ DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux strace 
 	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
 	$(shell CExtension/deps.sh --list)
 # Only `make bench` needs these (/usr/bin/time measures each program's peak RSS).
-BENCH_PACKAGES := time
+BENCH_PACKAGES := time strace
 FUZZ_SECONDS ?= 60
 
 release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)

@@ -70,6 +70,8 @@ def make_shapes(root, repo, quick):
 
 
 TIME = "/usr/bin/time"
+PROFILE_HEADING = ("Top costs (one more copy of each shape under `strace -c`, tmpfs: a system call's share of the "
+                   "time spent in system calls, and how often it was made):")
 
 
 class Side:
@@ -163,6 +165,38 @@ def timed(contenders, source, dest_root, runs):
     return {name: (statistics.median(t), min(t), max(t), peaks[name]) for name, t in times.items()}
 
 
+def syscall_profile(bin_dir, source, dest):
+    """The top system calls of each side for one copy, from `strace -c` (share of the time spent
+    in system calls, and calls per side): where our programs spend their time, since nearly all
+    of it is in the kernel. strace slows the copy; only the shares are reported."""
+    fresh(dest)
+    reports = [tempfile.NamedTemporaryFile(prefix="bench-strace-", delete=False).name for _ in range(2)]
+    to_receiver_r, to_receiver_w = os.pipe()
+    to_sender_r, to_sender_w = os.pipe()
+    strace = lambda report: ["strace", "-c", "-o", report]
+    receiver = subprocess.Popen(strace(reports[1]) + [os.path.join(bin_dir, "qfile-unpacker"), str(os.getuid()), dest],
+                                stdin=to_receiver_r, stdout=to_sender_w)
+    sender = subprocess.Popen(strace(reports[0]) + [os.path.join(bin_dir, "qfile-agent"), source],
+                              stdin=to_sender_r, stdout=to_receiver_w)
+    for fd in (to_receiver_r, to_receiver_w, to_sender_r, to_sender_w):
+        os.close(fd)
+    if sender.wait() != 0 or receiver.wait() != 0:
+        raise RuntimeError("the profiled copy failed")
+    sides = []
+    for report in reports:
+        rows = []
+        with open(report) as text:
+            for line in text:
+                fields = line.split()
+                # "% time  seconds  usecs/call  calls  [errors]  syscall"
+                if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total":
+                    rows.append((float(fields[0]), int(fields[3]), fields[-1]))
+        os.unlink(report)
+        rows.sort(reverse=True)
+        sides.append(", ".join(f"{name} {share:.0f}% ({calls})" for share, calls, name in rows[:5]))
+    return sides
+
+
 def mib(kib):
     return f"{kib / 1024:.1f}" if kib else "-"
 
@@ -179,6 +213,7 @@ def main():
     parser.add_argument("--output", default="build/bench.md")
     parser.add_argument("--filesystems", default="/dev/shm,disk")
     parser.add_argument("--shapes", default="a,b,c,d")
+    parser.add_argument("--no-profile", action="store_true", help="skip the strace -c profile of each shape")
     args = parser.parse_args()
     if not os.access(TIME, os.X_OK):
         sys.exit(f"bench: {TIME} is missing (Debian package `time`)")
@@ -192,6 +227,8 @@ def main():
              "| file system | shape | contender | median s | spread s | ratio | peak RSS sender / receiver MiB |",
              "|---|---|---|---:|---:|---:|---|"]
     summary = []
+    profiles = []
+    can_profile = not args.no_profile and shutil.which("strace") is not None
     for fs in args.filesystems.split(","):
         base = os.path.join(repo, "build") if fs == "disk" else fs
         os.makedirs(base, exist_ok=True)
@@ -222,6 +259,9 @@ def main():
                                f"{ratio:.2f}x {peer}{verdict}; peak RSS sender {mib(ours_result[3][0])} MiB, "
                                f"receiver {mib(ours_result[3][1])} MiB (target < 32)")
                 print(summary[-1], flush=True)
+                if can_profile and fs != "disk":
+                    sender, receiver = syscall_profile(bin_dir, source, os.path.join(root, "dest"))
+                    profiles.append(f"- {fs} shape {shape}: sender {sender}; receiver {receiver}")
         finally:
             subprocess.run(["chmod", "-R", "u+rwx", root])
             shutil.rmtree(root, ignore_errors=True)
@@ -230,7 +270,11 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as out:
         out.write("\n".join(lines) + "\n\n" + "\n".join(summary) + "\n\n" + footer + "\n")
+        if profiles:
+            out.write("\n" + PROFILE_HEADING + "\n\n" + "\n".join(profiles) + "\n")
     print("\n".join(lines))
+    if profiles:
+        print("\n" + PROFILE_HEADING + "\n\n" + "\n".join(profiles))
     print("\n" + footer)
     print(f"written to {args.output}")
 

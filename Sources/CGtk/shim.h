@@ -56,11 +56,14 @@ static inline void cgtk_message_dialog_secondary(GtkMessageDialog *dialog, const
 }
 
 // org.freedesktop.Notifications.Notify parameters (g_variant_new is variadic):
-// app name, replaces id 0, icon, summary, body, no actions, no hints, timeout in ms (-1 = server's).
-static inline GVariant *cgtk_notify_parameters(const char *app, const char *icon, const char *summary, const char *body, gint32 timeout) {
+// app name, replaces id 0, icon, summary, body, no actions, one hint ("desktop-entry": the
+// desktop file id, so the server can group and badge it), timeout in ms (-1 = server's).
+static inline GVariant *cgtk_notify_parameters(const char *app, const char *desktop_entry, const char *icon, const char *summary, const char *body, gint32 timeout) {
     const char *no_actions[] = { NULL };
-    GVariant *no_hints = g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-    return g_variant_new("(susss^as@a{sv}i)", app, (guint32)0, icon, summary, body, no_actions, no_hints, timeout);
+    GVariantBuilder hints;
+    g_variant_builder_init(&hints, G_VARIANT_TYPE("a{sv}"));
+    g_variant_builder_add(&hints, "{sv}", "desktop-entry", g_variant_new_string(desktop_entry));
+    return g_variant_new("(susss^asa{sv}i)", app, (guint32)0, icon, summary, body, no_actions, &hints, timeout);
 }
 
 #endif

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Localization
 import SystemIO
 import SystemPackage
 
@@ -13,6 +14,7 @@ public enum Confinement {
         public var chroot = false
         public var noNewPrivileges = false
         public var landlockABI: Int32?
+        /// One sentence per layer that could not be put in place, in the user's language.
         public var notes: [String] = []
     }
 
@@ -30,6 +32,8 @@ public enum Confinement {
     /// is where privileges go (it may be root itself). Throws only when privileges cannot be
     /// dropped: running on as root would be worse than not running.
     public static func apply(to destination: FileDescriptor, dropTo identity: Identity?) throws -> Report {
+        // The notes below are translated after the chroot, where the catalogues are out of reach.
+        Localization.loadCatalogue()
         var report = Report()
         if geteuid() == 0 {
             try chrootInto(destination)
@@ -42,21 +46,25 @@ public enum Confinement {
                 _ = csys_drop_all_capabilities()
                 report.chroot = true
             } catch {
-                report.notes.append("no chroot: user namespaces unavailable (\(error)); relying on the other layers")
+                // TRANSLATORS: chroot is the system call's name; %s is the system's reason.
+                report.notes.append(tr("no chroot: user namespaces unavailable (%s); relying on the other layers", String(describing: error)))
             }
         }
         if csys_set_no_new_privs() == 0 {
             report.noNewPrivileges = true
         } else {
-            report.notes.append("no_new_privs refused: \(Errno(rawValue: errno))")
+            // TRANSLATORS: no_new_privs is the kernel flag's name; %s is the system's reason.
+            report.notes.append(tr("no_new_privs refused: %s", String(describing: Errno(rawValue: errno))))
         }
         let abi = csys_landlock_abi()
         if abi < 1 {
-            report.notes.append("Landlock unavailable on this kernel")
+            // TRANSLATORS: Landlock is the name of a Linux security module.
+            report.notes.append(tr("Landlock unavailable on this kernel"))
         } else if csys_landlock_confine_to(destination.rawValue, abi) == 0 {
             report.landlockABI = abi
         } else {
-            report.notes.append("Landlock refused: \(Errno(rawValue: errno))")
+            // TRANSLATORS: Landlock is the name of a Linux security module; %s is the system's reason.
+            report.notes.append(tr("Landlock refused: %s", String(describing: Errno(rawValue: errno))))
         }
         return report
     }

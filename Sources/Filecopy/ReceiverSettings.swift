@@ -1,4 +1,5 @@
 import Glibc
+import Localization
 import SystemIO
 import SystemPackage
 
@@ -43,28 +44,45 @@ public struct ReceiverSettings: Sendable, Equatable {
             let line = rawLine.prefix { $0 != "#" }.trimmed
             if line.isEmpty { continue }
             let fail = { (message: String) in SettingsError(file: file, line: index + 1, message: message) }
-            guard let equals = line.firstIndex(of: "=") else { throw fail("expected \"key = value\"") }
+            guard let equals = line.firstIndex(of: "=") else {
+                // TRANSLATORS: key = value is the literal syntax of a settings line.
+                throw fail(tr("expected \"key = value\""))
+            }
             let key = line[..<equals].trimmed
             let value = line[line.index(after: equals)...].trimmed
-            guard !value.isEmpty else { throw fail("\"\(key)\" has no value") }
+            guard !value.isEmpty else {
+                // TRANSLATORS: %s is a setting's name as written in the file.
+                throw fail(tr("\"%s\" has no value", String(key)))
+            }
             switch key {
             case "incoming-dir":
                 let expanded = value.hasPrefix("~/") ? home + value.dropFirst(1) : String(value)
-                guard expanded.hasPrefix("/") else { throw fail("incoming-dir must be absolute or start with ~/") }
+                guard expanded.hasPrefix("/") else {
+                    // TRANSLATORS: incoming-dir is the setting's literal name; ~/ is literal.
+                    throw fail(tr("incoming-dir must be absolute or start with ~/"))
+                }
                 incomingDirectory = expanded
             case "on-conflict":
                 guard let policy = ConflictPolicy(rawValue: String(value)) else {
-                    throw fail("on-conflict must be \"fail\" or \"rename\"")
+                    // TRANSLATORS: on-conflict, fail and rename are literal.
+                    throw fail(tr("on-conflict must be \"fail\" or \"rename\""))
                 }
                 onConflict = policy
             case "max-bytes":
-                guard let bytes = parseSize(value) else { throw fail("max-bytes must be a number with an optional K, M, G or T") }
+                guard let bytes = parseSize(value) else {
+                    // TRANSLATORS: max-bytes is literal; K, M, G and T are the suffixes accepted.
+                    throw fail(tr("max-bytes must be a number with an optional K, M, G or T"))
+                }
                 maxBytes = bytes
             case "max-files":
-                guard let count = UInt64(value) else { throw fail("max-files must be a whole number") }
+                guard let count = UInt64(value) else {
+                    // TRANSLATORS: max-files is the setting's literal name.
+                    throw fail(tr("max-files must be a whole number"))
+                }
                 maxFiles = count
             default:
-                throw fail("unknown setting \"\(key)\"")
+                // TRANSLATORS: %s is the setting's name as written in the file.
+                throw fail(tr("unknown setting \"%s\"", String(key)))
             }
         }
     }
@@ -83,9 +101,11 @@ public struct ReceiverSettings: Sendable, Equatable {
         do {
             return try FileSystem.readWholeFile(at: path, limit: 1 << 20).map { String(decoding: $0, as: UTF8.self) }
         } catch is FileSystem.FileTooLarge {
-            throw SettingsError(file: path, line: 0, message: "is larger than 1 MiB")
+            // TRANSLATORS: follows the file's name and a colon.
+            throw SettingsError(file: path, line: 0, message: tr("is larger than 1 MiB"))
         } catch {
-            throw SettingsError(file: path, line: 0, message: "cannot be read (\(error))")
+            // TRANSLATORS: follows the file's name and a colon; %s is the system's reason.
+            throw SettingsError(file: path, line: 0, message: tr("cannot be read (%s)", String(describing: error)))
         }
     }
 }
@@ -104,7 +124,8 @@ public func parseSize(_ text: some StringProtocol) -> UInt64? {
     return overflow ? nil : product
 }
 
-/// A malformed settings file: where and what.
+/// A malformed settings file: where and what (`message` in the user's language; the
+/// `file:line:` prefix is the same in every language, as compilers print it).
 public struct SettingsError: Error, CustomStringConvertible {
     public var file: String
     public var line: Int

@@ -15,14 +15,15 @@ public struct Unpacker: ~Copyable {
     private let destination: FileDescriptor
     private let options: ReceiveOptions
     private let resolver: BeneathResolver
-    /// `/proc/self/fd`, opened before confinement, for linking where AT_EMPTY_PATH is refused.
-    private let procFD: FileDescriptor?
+    /// Names finished files (through `/proc/self/fd`, opened before confinement, where
+    /// AT_EMPTY_PATH is refused).
+    private let linker: UnnamedFileLinker
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
     private var bytesReceived: UInt64 = 0
     private var entriesReceived: UInt64 = 0
-    /// Free space in the destination as last asked, minus what was declared since.
-    private var knownFreeSpace: UInt64 = 0
+    /// What the destination can still take (inodes, and data in whole blocks).
+    private var space: SpaceBudget
     /// Whether large files are preallocated: not on tmpfs (`FileSystem.isOnTmpfs`). Every file
     /// is created in the destination itself, so its file system decides for all of them.
     private let preallocates: Bool
@@ -44,8 +45,9 @@ public struct Unpacker: ~Copyable {
         self.destination = destination
         self.options = options
         self.resolver = resolver
-        self.procFD = procFD
+        linker = UnnamedFileLinker(procFD: procFD)
         self.onEntry = onEntry
+        space = SpaceBudget(destination: destination)
         preallocates = !FileSystem.isOnTmpfs(destination)
         // Files are created with their final permissions (one fchmod less per file): nothing
         // of the caller's umask may take bits away.
@@ -120,6 +122,7 @@ public struct Unpacker: ~Copyable {
         // Written so it cannot overflow: bytesReceived never exceeds maxBytes.
         guard length <= options.maxBytes - bytesReceived else { throw ReceiveFailure(.limitExceeded, name.array) }
         bytesReceived += length
+        try reserveSpace(length)
         if length == 0 { return try createEmptyFile(header) }
 
         // The data goes into an unnamed file in the destination itself; the parent is looked up
@@ -129,7 +132,9 @@ public struct Unpacker: ~Copyable {
             try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
         }
         defer { file.closeQuietly() }
-        try reserveSpace(length, for: file)
+        if preallocates && length >= Self.largeFile {
+            _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
+        }
 
         var remaining = length
         while remaining > 0 {
@@ -147,10 +152,10 @@ public struct Unpacker: ~Copyable {
         try publish { alternativeLeaf in
             if let alternativeLeaf {
                 try withCPath(alternativeLeaf) { cLeaf in
-                    try FileSystem.linkUnnamedFile(file, asCName: cLeaf, in: parent, procFD: procFD)
+                    try linker.link(file, asCName: cLeaf, in: parent)
                 }
             } else {
-                try FileSystem.linkUnnamedFile(file, asCName: name.leafCString, in: parent, procFD: procFD)
+                try linker.link(file, asCName: name.leafCString, in: parent)
             }
         }
     }
@@ -198,6 +203,7 @@ public struct Unpacker: ~Copyable {
             return
         }
         try countEntry()
+        try reserveSpace(0)
         let parent = try openParent()
         defer { parent.close(keeping: destination) }
         do {
@@ -227,6 +233,7 @@ public struct Unpacker: ~Copyable {
         guard safe else { throw ReceiveFailure(.unsafeSymlink, untrustedTarget) }
         let target = untrustedTarget
         try countEntry()
+        try reserveSpace(0)
         let parent = try openParent()
         defer { parent.close(keeping: destination) }
         try withCPath(target) { cTarget in
@@ -264,19 +271,13 @@ public struct Unpacker: ~Copyable {
         }
     }
 
-    /// Refuses a declared size the destination cannot hold, before any data is written. Free
-    /// space is asked once and then counted down, and asked again only when a file seems not
-    /// to fit; large files are also preallocated (but on tmpfs), so the space is really theirs.
-    private mutating func reserveSpace(_ length: UInt64, for file: FileDescriptor) throws {
-        guard length > 0 else { return }
-        if length > knownFreeSpace {
-            knownFreeSpace = try failing(name) { try FileSystem.availableBytes(on: file) }
-            guard length <= knownFreeSpace else { throw ReceiveFailure(.noSpace, name.array) }
-        }
-        knownFreeSpace -= length
-        if preallocates && length >= Self.largeFile {
-            _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
-        }
+    /// Refuses an entry the destination cannot hold (an inode, and `length` bytes of data in
+    /// whole blocks) with ENOSPC, from its header: before it is created or any data is read
+    /// (`SpaceBudget`). Large files are also preallocated once created (but on tmpfs), so the
+    /// space is really theirs.
+    private mutating func reserveSpace(_ length: UInt64) throws {
+        let fits = try failing(name) { try space.reserve(length: length) }
+        guard fits else { throw ReceiveFailure(.noSpace, name.array) }
     }
 
     /// Creates the current entry with `make`, which fails with EEXIST rather than replace

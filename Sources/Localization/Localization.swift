@@ -57,6 +57,13 @@ public enum Localization {
         return count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
     }
 
+    /// Opens the catalogue of the user's language now (`dgettext` loads it on the first lookup
+    /// and keeps it mapped): for a program that will chroot or give up file access before it
+    /// translates its first message.
+    public static func loadCatalogue() {
+        _ = csys_dgettext(textDomain, "")
+    }
+
     /// Binds the text domain to `localeDirectory` (the install prefix's `share/locale`) and
     /// asks for UTF-8 output. Locale selection itself is the program's `setlocale` call.
     public static func setUp(localeDirectory: String) {

@@ -43,20 +43,6 @@ extension FileSystem {
         _ = try syscallRetrying { Glibc.symlinkat(target, parent.rawValue, name) }
     }
 
-    /// `linkUnnamedFile(_:as:in:procFD:)` for a NUL-terminated name: linkat(2) with
-    /// AT_EMPTY_PATH, or through `/proc/self/fd`; fails with EEXIST rather than replace anything.
-    public static func linkUnnamedFile(
-        _ fd: FileDescriptor, asCName name: UnsafePointer<CChar>, in parent: FileDescriptor, procFD: FileDescriptor?
-    ) throws {
-        do {
-            _ = try syscallRetrying { Glibc.linkat(fd.rawValue, "", parent.rawValue, name, csys_AT_EMPTY_PATH) }
-        } catch let error as Errno where (error == .noSuchFileOrDirectory || error == .notPermitted) && procFD != nil {
-            _ = try syscallRetrying {
-                Glibc.linkat(procFD!.rawValue, String(fd.rawValue), parent.rawValue, name, AT_SYMLINK_FOLLOW)
-            }
-        }
-    }
-
     /// futimens(2) without allocating: access and modification times in seconds and nanoseconds.
     public static func setTimes(_ fd: FileDescriptor, _ access: timespec, _ modification: timespec) throws {
         var times = (access, modification)

@@ -48,19 +48,12 @@ public enum FileSystem {
     }
 
     /// Gives the unnamed file `fd` the name `name` in `parent`; fails with EEXIST rather than
-    /// replace anything. linkat(2) with AT_EMPTY_PATH, or through `/proc/self/fd` (held open as
-    /// `procFD`) where AT_EMPTY_PATH needs a capability the process lacks.
+    /// replace anything (`UnnamedFileLinker`, for one file).
     public static func linkUnnamedFile(
         _ fd: FileDescriptor, as name: some Collection<UInt8>, in parent: FileDescriptor, procFD: FileDescriptor?
     ) throws {
-        _ = try withCPath(name) { cName in
-            do {
-                return try syscallRetrying { Glibc.linkat(fd.rawValue, "", parent.rawValue, cName, csys_AT_EMPTY_PATH) }
-            } catch let error as Errno where (error == .noSuchFileOrDirectory || error == .notPermitted) && procFD != nil {
-                return try syscallRetrying {
-                    Glibc.linkat(procFD!.rawValue, String(fd.rawValue), parent.rawValue, cName, AT_SYMLINK_FOLLOW)
-                }
-            }
+        try withCPath(name) { cName in
+            try UnnamedFileLinker(procFD: procFD).link(fd, asCName: cName, in: parent)
         }
     }
 
@@ -84,13 +77,6 @@ public enum FileSystem {
         } catch let error as Errno where error == .notSupported || error == .invalidArgument {
             return false
         }
-    }
-
-    /// Bytes available to an unprivileged user on the file system holding `fd` (fstatvfs(3)).
-    public static func availableBytes(on fd: FileDescriptor) throws -> UInt64 {
-        var info = statvfs()
-        _ = try syscallRetrying { Glibc.fstatvfs(fd.rawValue, &info) }
-        return UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize)).partialValue
     }
 
     /// Whether `fd` lives on tmpfs, where fallocate(2) clears every page up front: memory is

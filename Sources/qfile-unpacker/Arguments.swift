@@ -1,5 +1,6 @@
 import Filecopy
 import Glibc
+import Localization
 
 /// The receiver's command line, parsed by hand to keep the security boundary small:
 /// `qfile-unpacker [OPTIONS] [UID DIR]`.
@@ -11,17 +12,23 @@ struct Arguments {
     /// `UID DIR`: receive into DIR itself as UID; nil: the qrexec service mode.
     var target: (uid: uid_t, directory: String)?
 
-    static let usage = """
-        usage: qfile-unpacker [OPTIONS] [UID DIR]
-        Receives a qubes.Filecopy stream on stdin and answers with the result on stdout.
-        Without UID DIR: into ~/QubesIncoming/$QREXEC_REMOTE_DOMAIN (or incoming-dir in receiver.conf).
-          --allow-all-names         accept any characters in names (structure rules still apply)
-          --allow-unsafe-symlinks   accept symlinks that may point outside what was sent
-          --max-bytes N             refuse more than N bytes of file data (K, M, G, T suffixes)
-          --max-files N             refuse more than N entries
-          --on-conflict fail|rename on a taken name: fail (default) or store as "name (1).ext"
-          -v                        report each entry and the confinement on stderr
-        """
+    /// The `--help` text, in the user's language (option names and placeholders stay literal).
+    static var usage: String {
+        // TRANSLATORS: %s is the program name; OPTIONS, UID and DIR are placeholders.
+        var text = tr("usage: %s [OPTIONS] [UID DIR]", "qfile-unpacker") + "\n"
+        text += tr("Receives a qubes.Filecopy stream on stdin and answers with the result on stdout.") + "\n"
+        // TRANSLATORS: UID DIR as in the usage line; the path, the variable, incoming-dir and receiver.conf are literal.
+        text += tr("Without UID DIR: into ~/QubesIncoming/$QREXEC_REMOTE_DOMAIN (or incoming-dir in receiver.conf).") + "\n"
+        text += "  --allow-all-names         " + tr("accept any characters in names (structure rules still apply)") + "\n"
+        text += "  --allow-unsafe-symlinks   " + tr("accept symlinks that may point outside what was sent") + "\n"
+        // TRANSLATORS: N is the option's value; K, M, G, T are the suffixes accepted (literal).
+        text += "  --max-bytes N             " + tr("refuse more than N bytes of file data (K, M, G, T suffixes)") + "\n"
+        text += "  --max-files N             " + tr("refuse more than N entries") + "\n"
+        // TRANSLATORS: fail is the literal value; "name (1).ext" shows how a renamed file is called.
+        text += "  --on-conflict fail|rename " + tr("on a taken name: fail (default) or store as \"name (1).ext\"") + "\n"
+        text += "  -v                        " + tr("report each entry and the confinement on stderr")
+        return text
+    }
 
     /// Parses argv (without the program name); throws a one-line message.
     init(_ words: [String]) throws(UsageError) {
@@ -35,7 +42,10 @@ struct Arguments {
             let (key, inlineValue) = Self.split(word)
             func value() throws(UsageError) -> String {
                 if let inlineValue { return inlineValue }
-                guard let next = rest.popFirst() else { throw UsageError("\(key) needs a value") }
+                guard let next = rest.popFirst() else {
+                    // TRANSLATORS: %s is the option, e.g. --max-files.
+                    throw UsageError(tr("%s needs a value", key))
+                }
                 return next
             }
             switch key {
@@ -45,30 +55,42 @@ struct Arguments {
             case "--allow-all-names": options.allowAllNames = true
             case "--allow-unsafe-symlinks": options.allowUnsafeSymlinks = true
             case "--max-bytes":
-                guard let bytes = parseSize(try value()) else { throw UsageError("--max-bytes takes a byte count such as 500M") }
+                guard let bytes = parseSize(try value()) else {
+                    // TRANSLATORS: --max-bytes is literal; 500M is an example value (keep it).
+                    throw UsageError(tr("--max-bytes takes a byte count such as 500M"))
+                }
                 options.maxBytes = bytes
                 explicit.insert("max-bytes")
             case "--max-files":
-                guard let count = UInt64(try value()) else { throw UsageError("--max-files takes a whole number") }
+                guard let count = UInt64(try value()) else {
+                    // TRANSLATORS: --max-files is literal.
+                    throw UsageError(tr("--max-files takes a whole number"))
+                }
                 options.maxFiles = count
                 explicit.insert("max-files")
             case "--on-conflict":
                 guard let policy = ConflictPolicy(rawValue: try value()) else {
-                    throw UsageError("--on-conflict takes \"fail\" or \"rename\"")
+                    // TRANSLATORS: --on-conflict, fail and rename are literal.
+                    throw UsageError(tr("--on-conflict takes \"fail\" or \"rename\""))
                 }
                 options.onConflict = policy
                 explicit.insert("on-conflict")
             default:
-                throw UsageError("unknown option \(key) (see --help)")
+                // TRANSLATORS: %s is the option given; --help is literal.
+                throw UsageError(tr("unknown option %s (see --help)", key))
             }
         }
         switch positional.count {
         case 0: break
         case 2:
-            guard let uid = uid_t(positional[0]) else { throw UsageError("UID must be a number, not \"\(positional[0])\"") }
+            guard let uid = uid_t(positional[0]) else {
+                // TRANSLATORS: UID is the usage line's placeholder; %s is what was given instead.
+                throw UsageError(tr("UID must be a number, not \"%s\"", positional[0]))
+            }
             target = (uid, positional[1])
         default:
-            throw UsageError("expected UID and DIR, or nothing (see --help)")
+            // TRANSLATORS: UID and DIR are the usage line's placeholders; --help is literal.
+            throw UsageError(tr("expected UID and DIR, or nothing (see --help)"))
         }
     }
 

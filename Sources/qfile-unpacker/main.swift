@@ -38,13 +38,15 @@ do {
 }
 
 if let target = arguments.target, geteuid() != 0, target.uid != getuid() {
-    refuse("UID \(target.uid) is not yours: only root may receive as another user", code: ResultCode(rawValue: UInt32(EPERM)))
+    // TRANSLATORS: %s is a user id (a number).
+    refuse(tr("UID %s is not yours: only root may receive as another user", String(target.uid)), code: ResultCode(rawValue: UInt32(EPERM)))
 }
 
 var options = arguments.options
 if let serviceArgument = environment("QREXEC_SERVICE_ARGUMENT"), !serviceArgument.isEmpty {
     guard serviceArgument == "allow-all-names" else {
-        refuse("unsupported service argument \"\(serviceArgument)\"", code: .invalid)
+        // TRANSLATORS: %s is the qrexec service argument received (after the + in the service name).
+        refuse(tr("unsupported service argument \"%s\"", serviceArgument), code: .invalid)
     }
     options.allowAllNames = true
 }
@@ -56,7 +58,8 @@ do {
         files: [ReceiverSettings.systemFile, ReceiverSettings.userFile(home: home, configHome: environment("XDG_CONFIG_HOME"))],
         home: home)
 } catch {
-    refuse("invalid settings: \(error)")
+    // TRANSLATORS: %s is "FILE:LINE: what is wrong" (or "FILE: what is wrong").
+    refuse(tr("invalid settings: %s", String(describing: error)))
 }
 options = settings.merged(into: options, explicit: arguments.explicit)
 
@@ -71,17 +74,19 @@ if let target = arguments.target {
     do {
         destination = try IncomingFolder.openExisting(target.directory)
     } catch {
-        refuse("cannot open \(target.directory): \(error)")
+        // TRANSLATORS: the first %s is a folder, the second the system's reason.
+        refuse(tr("cannot open %s: %s", target.directory, String(describing: error)))
     }
 } else {
     guard let source = environment("QREXEC_REMOTE_DOMAIN"), TargetName.isValidVMName(source) else {
-        refuse("QREXEC_REMOTE_DOMAIN is missing or not a valid VM name", code: .invalid)
+        // TRANSLATORS: QREXEC_REMOTE_DOMAIN is an environment variable (literal).
+        refuse(tr("QREXEC_REMOTE_DOMAIN is missing or not a valid VM name"), code: .invalid)
     }
     let base = settings.incomingDirectory ?? home + "/QubesIncoming"
     do {
         destination = try IncomingFolder.open(base: base, sourceDomain: source)
     } catch {
-        refuse("cannot open \(base)/\(source): \(error)")
+        refuse(tr("cannot open %s: %s", base + "/" + source, String(describing: error)))
     }
 }
 let procFD = try? FileDescriptor.open("/proc/self/fd", .readOnly, options: [.directory, .closeOnExec])
@@ -94,7 +99,8 @@ let report: Confinement.Report
 do {
     report = try Confinement.apply(to: destination, dropTo: identity)
 } catch {
-    refuse("cannot drop privileges: \(error)", code: ResultCode(rawValue: UInt32(EPERM)))
+    // TRANSLATORS: %s is the system's reason.
+    refuse(tr("cannot drop privileges: %s", String(describing: error)), code: ResultCode(rawValue: UInt32(EPERM)))
 }
 #if DEBUG
 EscapeProbe.attempt(escapeProbe, destination: destination, procFD: procFD)
@@ -107,12 +113,17 @@ if arguments.verbose {
 
 var unpacker = Unpacker(
     input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
-    onEntry: arguments.verbose ? { name in printError("received \(String(decoding: name, as: UTF8.self))") } : nil)
+    // TRANSLATORS: %s is the name of a file, folder or link that arrived (with -v).
+    onEntry: arguments.verbose ? { name in printError(tr("received %s", String(decoding: name, as: UTF8.self))) } : nil)
 let result = unpacker.receive()
 if !result.code.isSuccess {
     // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
-    let name = result.lastName.map { " (\"\(TransferFailure.displayName($0))\")" } ?? ""
-    printError("qfile-unpacker: transfer refused with error \(result.code)\(name)")
+    let code = String(describing: result.code)
+    let message = result.lastName.map {
+        // TRANSLATORS: the first %s is the error number, the second the name of the entry refused.
+        tr("transfer refused with error %s (\"%s\")", code, TransferFailure.displayName($0))
+    } ?? tr("transfer refused with error %s", code)
+    printError("qfile-unpacker: " + message)
 }
 try? FileDescriptor.standardOutput.writeFully(result.encoded)
 exit(result.code.exitStatus)

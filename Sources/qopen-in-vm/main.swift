@@ -8,15 +8,17 @@ import OpenInVM
 struct QOpenInVM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qopen-in-vm",
-        abstract: "Sends FILE to the qubes.OpenInVM service on stdout and puts the edited file it answers with in place of the original.")
+        // TRANSLATORS: FILE is the argument's placeholder; qubes.OpenInVM is a service name (literal).
+        abstract: tr("Sends FILE to the qubes.OpenInVM service on stdout and puts the edited file it answers with in place of the original."))
 
-    @Flag(name: .long, help: "Open the file read-only; whatever comes back is discarded.")
+    @Flag(name: .long, help: ArgumentHelp(tr("Open the file read-only; whatever comes back is discarded.")))
     var viewOnly = false
 
-    @Option(name: .long, help: "Largest edited file accepted, in bytes (default 4 GiB, or $INTERVM_OPEN_MAX_REPLY).")
+    // TRANSLATORS: $INTERVM_OPEN_MAX_REPLY is an environment variable (literal).
+    @Option(name: .long, help: ArgumentHelp(tr("Largest edited file accepted, in bytes (default 4 GiB, or $INTERVM_OPEN_MAX_REPLY).")))
     var maxReplyBytes: UInt64?
 
-    @Argument(help: "The file to open.")
+    @Argument(help: ArgumentHelp(tr("The file to open.")))
     var file: String
 
     func run() throws {

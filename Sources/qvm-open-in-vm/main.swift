@@ -17,18 +17,23 @@ struct QvmOpenInVM: ParsableCommand {
         CommandConfiguration(
             commandName: invokedName,
             abstract: disposable
-                ? "Opens FILE in a new disposable VM; edits are saved back when its application closes."
-                : "Opens FILE in the VM named VM; edits are saved back when its application closes.",
-            usage: disposable ? "qvm-open-in-dvm [--view-only] [--gui] [--] FILE" : "qvm-open-in-vm [--view-only] [--gui] [--] [VM] FILE")
+                // TRANSLATORS: FILE and VM are the placeholders of the usage line: translate them as there.
+                ? tr("Opens FILE in a new disposable VM; edits are saved back when its application closes.")
+                : tr("Opens FILE in the VM named VM; edits are saved back when its application closes."),
+            usage: disposable
+                // TRANSLATORS: %s is the program name; the options are literal, VM and FILE are placeholders.
+                ? tr("%s [--view-only] [--gui] [--] FILE", "qvm-open-in-dvm")
+                : tr("%s [--view-only] [--gui] [--] [VM] FILE", "qvm-open-in-vm"))
     }
 
-    @Flag(name: .long, help: "Open read-only: changes made in the other VM are not saved back.")
+    @Flag(name: .long, help: ArgumentHelp(tr("Open read-only: changes made in the other VM are not saved back.")))
     var viewOnly = false
 
-    @Flag(name: .long, help: "For the desktop: ask for the VM in a dialog when none is given, and show errors in dialogs.")
+    @Flag(name: .long, help: ArgumentHelp(tr("For the desktop: ask for the VM in a dialog when none is given, and show errors in dialogs.")))
     var gui = false
 
-    @Argument(help: ArgumentHelp("The target VM (qvm-open-in-vm only), then the file.", valueName: "VM|FILE"))
+    // TRANSLATORS: VM and FILE in the value name are the placeholders of the usage line.
+    @Argument(help: ArgumentHelp(tr("The target VM (qvm-open-in-vm only), then the file."), valueName: tr("VM|FILE")))
     var operands: [String] = []
 
     func run() throws {

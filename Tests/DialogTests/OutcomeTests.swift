@@ -59,7 +59,32 @@ struct OutcomeTests {
         #expect(desktop.windows(named: "Transfer complete").isEmpty, "no dialog when the notification went out")
         let calls = service.notifications()
         #expect(calls.contains(summary), "Notify calls seen: \(calls)")
+        // The hints: "desktop-entry" with the installed desktop file's id.
+        let hint = calls.firstIndex(of: "desktop-entry")
+        #expect(hint.map { calls.indices.contains($0 + 1) && calls[$0 + 1] == "intervm-dialog" } == true, "Notify calls seen: \(calls)")
         desktop.screenshot("outcome-success-notification")
+    }
+
+    /// The dialog's window names the desktop file (data/intervm-dialog.desktop) in its
+    /// WM_CLASS, which GTK makes from the program name, whatever name the program was started
+    /// under (here a symlink called `copy-helper`: GLib would otherwise take that).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/xprop"), "xprop missing (test skipped)"))
+    func dialogWindowCarriesTheDesktopFileId() throws {
+        let desktop = try VirtualDesktop()
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: folder("copy-helper"), withDestinationPath: Programs.path("intervm-dialog"))
+        let dialog = try Started([folder("copy-helper"), "outcome", "--error", "--summary", Self.sentence], environment: desktop.environment)
+        defer {
+            stop(dialog.process)
+            _ = dialog.finish()
+        }
+        let window = try #require(desktop.waitForWindow(named: "Transfer failed"))
+        let property = try desktop.tool(["/usr/bin/xprop", "-id", window, "WM_CLASS"])
+        #expect(String(decoding: property.stdout, as: UTF8.self) == "WM_CLASS(STRING) = \"intervm-dialog\", \"Intervm-dialog\"\n")
+        try desktop.key("Return")
+        let deadline = Date().addingTimeInterval(3)
+        while dialog.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!dialog.process.isRunning, "the dialog did not close on Return")
     }
 }
 

@@ -10,12 +10,19 @@ enum KernelLayer: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case landlock
     /// `openat2` (the receiver then walks paths one component at a time with `O_NOFOLLOW`).
     case openat2
+    /// `linkat(AT_EMPTY_PATH)`, refused with ENOENT as for a process without CAP_DAC_READ_SEARCH
+    /// (a receiver on a kernel that does not count the one in its own user namespace): unnamed
+    /// files are then linked through the held `/proc/self/fd`. x86_64 only (the filter names
+    /// linkat by its x86_64 number).
+    case emptyPathLink
 
-    /// Syscall numbers; the same on every Linux architecture (they postdate the unified table).
+    /// Syscall numbers made to fail with ENOSYS; the same on every Linux architecture (they
+    /// postdate the unified table). `emptyPathLink` is filtered on its flags instead.
     var syscalls: [UInt32] {
         switch self {
         case .landlock: [444, 445, 446]
         case .openat2: [437]
+        case .emptyPathLink: []
         }
     }
 
@@ -74,7 +81,9 @@ enum LayerRemover {
 
     /// Writes the BPF program that makes the syscalls of `removed` fail with ENOSYS.
     static func writeFilter(removing removed: Set<KernelLayer>, to filterPath: String) throws {
-        try Data(filter(denying: removed.flatMap(\.syscalls).sorted())).write(to: URL(fileURLWithPath: filterPath))
+        let program = filter(
+            denying: removed.flatMap(\.syscalls).sorted(), refusingEmptyPathLink: removed.contains(.emptyPathLink))
+        try Data(program).write(to: URL(fileURLWithPath: filterPath))
     }
 
     /// `arguments` wrapped to run under the filter at `filterPath` (see `writeFilter`).
@@ -85,14 +94,29 @@ enum LayerRemover {
         return ["/bin/sh", "-c", script, filterPath] + arguments
     }
 
-    /// A seccomp program: load the syscall number, answer ENOSYS for `denied`, allow the rest.
-    static func filter(denying denied: [UInt32]) -> [UInt8] {
-        let loadNumber: UInt16 = 0x20  // BPF_LD | BPF_W | BPF_ABS, offset 0 = seccomp_data.nr
+    /// A seccomp program: load the syscall number, answer ENOSYS for `denied`, and ENOENT for a
+    /// linkat(2) whose flags hold AT_EMPTY_PATH when `refusingEmptyPathLink`; allow the rest.
+    static func filter(denying denied: [UInt32], refusingEmptyPathLink: Bool = false) -> [UInt8] {
+        let loadWord: UInt16 = 0x20  // BPF_LD | BPF_W | BPF_ABS: a word of struct seccomp_data
         let jumpIfEqual: UInt16 = 0x15  // BPF_JMP | BPF_JEQ | BPF_K
+        let jumpIfAnyBit: UInt16 = 0x45  // BPF_JMP | BPF_JSET | BPF_K
         let returnValue: UInt16 = 0x06  // BPF_RET | BPF_K
         let allow: UInt32 = 0x7FFF_0000  // SECCOMP_RET_ALLOW
         let enosys: UInt32 = 0x0005_0000 | 38  // SECCOMP_RET_ERRNO | ENOSYS
-        var program = instruction(loadNumber, 0, 0, 0)
+        let enoent: UInt32 = 0x0005_0000 | 2  // SECCOMP_RET_ERRNO | ENOENT
+        let linkat: UInt32 = 265  // x86_64
+        let flagsOffset: UInt32 = 16 + 4 * 8  // seccomp_data.args[4], low word (little-endian)
+        let atEmptyPath: UInt32 = 0x1000
+
+        var program = instruction(loadWord, 0, 0, 0)  // seccomp_data.nr
+        if refusingEmptyPathLink {
+            // Not linkat: skip the four instructions for it (the number is still loaded).
+            program += instruction(jumpIfEqual, 0, 4, linkat)
+            program += instruction(loadWord, 0, 0, flagsOffset)
+            program += instruction(jumpIfAnyBit, 1, 0, atEmptyPath)
+            program += instruction(returnValue, 0, 0, allow)
+            program += instruction(returnValue, 0, 0, enoent)
+        }
         for (index, number) in denied.enumerated() {
             // On a match, skip the remaining tests and the "allow" to reach "ENOSYS".
             program += instruction(jumpIfEqual, UInt8(denied.count - index), 0, number)

@@ -168,4 +168,30 @@ struct HostileParentTests {
         let received = Received(receiver.finish())
         expectAnswer(received, wire: builder.bytes, codes: [28], lastName: bytes("small"))
     }
+
+    /// Every file takes whole blocks: on a 256 KiB tmpfs (64 pages), 64 files of 100 bytes fill
+    /// every page though they declare 6400 bytes. The 65th is refused from its header with
+    /// ENOSPC, without waiting for its data (which is never sent), and the answer's CRC covers
+    /// exactly what was sent, header included.
+    @Test(.enabled(if: LayerRemover.isAvailable && getuid() == 0, "needs bubblewrap and root"))
+    func manySmallFilesAreCountedInWholeBlocks() throws {
+        let fixture = try HostileFixture(ReceiverSetup())
+        let tmpfsSize = 262_144
+        let pages = tmpfsSize / sysconf(Int32(_SC_PAGESIZE))
+        let arguments =
+            [LayerRemover.bubblewrap, "--dev-bind", "/", "/", "--cap-add", "ALL", "--size", String(tmpfsSize), "--tmpfs", fixture.incoming]
+            + fixture.receiverArguments()
+        let receiver = try Started(arguments, environment: fixture.receiverEnvironment)
+        var builder = StreamBuilder()
+        for index in 0..<pages {
+            builder.record(name: bytes("f\(index)"), mode: 0o100644, body: [UInt8](repeating: UInt8(index & 0xFF), count: 100))
+        }
+        builder.record(name: bytes("f\(pages)"), mode: 0o100644, fileLength: 100)
+        receiver.write(builder.bytes)
+        let answered = waitUntil(seconds: 10) { !receiver.process.isRunning }
+        #expect(answered, "receiver waits for the data of a file whose block cannot fit")
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: builder.bytes, codes: [28], lastName: bytes("f\(pages)"))
+        #expect(received.result?.crc32 == builder.crc32, "the refusal came before the whole header was read, or after more")
+    }
 }

@@ -100,7 +100,8 @@ struct HostileRaceTests {
         let chunk = [UInt8](repeating: 0x42, count: 1 << 20)
         let receiver = try fixture.start()
         #expect(receiver.write(head))
-        // The pipe holds at most 64 KiB: once this write returns, the receiver is inside the body.
+        // The pipe holds at most 512 KiB (what the receiver asks for, `PipeSize`): once this 1 MiB
+        // write returns, the receiver is inside the body.
         #expect(receiver.write(chunk))
         #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
         #expect(symlink(fixture.outside, fixture.incoming + "/d") == 0)

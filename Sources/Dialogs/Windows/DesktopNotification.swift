@@ -7,7 +7,8 @@ public enum DesktopNotification {
     static let timeoutMilliseconds: Int32 = 3000
 
     /// Sends `summary` (and `body`) as a notification (g_bus_get_sync and
-    /// g_dbus_connection_call_sync of Notify). False when there is no session bus or no
+    /// g_dbus_connection_call_sync of Notify), with the `desktop-entry` hint naming
+    /// `DesktopIdentity.desktopEntry`. False when there is no session bus or no
     /// notification service answered, so the caller can show a dialog instead.
     public static func send(summary: String, body: String = "", icon: String) -> Bool {
         guard sessionBusIsReachable() else { return false }
@@ -17,7 +18,8 @@ public enum DesktopNotification {
             return false
         }
         defer { g_object_unref(UnsafeMutableRawPointer(bus)) }
-        let parameters = cgtk_notify_parameters("intervm-dialog", icon, summary, body, -1)
+        let parameters = cgtk_notify_parameters(
+            DesktopIdentity.desktopEntry, DesktopIdentity.desktopEntry, icon, summary, body, -1)
         let reply = g_dbus_connection_call_sync(
             bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
             "org.freedesktop.Notifications", "Notify", parameters, nil,
