@@ -16,6 +16,8 @@ struct StreamReader: ~Copyable {
     private var start = 0
     private var end = 0
     private(set) var crc = CRC32()
+    /// read(2) calls made so far: each one may have waited for the sender (`RecentParent`).
+    private(set) var readCalls: UInt64 = 0
 
     init(input: FileDescriptor) {
         self.input = input
@@ -29,6 +31,7 @@ struct StreamReader: ~Copyable {
     private mutating func refill() throws -> Bool {
         if start < end { return true }
         start = 0
+        readCalls += 1
         end = try syscallRetrying { read(input.rawValue, buffer.baseAddress!, buffer.count) }
         return end > 0
     }
@@ -73,6 +76,7 @@ struct StreamReader: ~Copyable {
                 end -= start
                 start = 0
             }
+            readCalls += 1
             let got = try syscallRetrying { read(input.rawValue, base + end, buffer.count - end) }
             if got == 0 {
                 crc.update(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))

@@ -20,6 +20,7 @@ public struct Unpacker: ~Copyable {
     private let linker: UnnamedFileLinker
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
+    private var recentParent = RecentParent()
     private var bytesReceived: UInt64 = 0
     private var entriesReceived: UInt64 = 0
     /// What the destination can still take (inodes, and data in whole blocks).
@@ -148,7 +149,6 @@ public struct Unpacker: ~Copyable {
             try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
         }
         let parent = try openParent()
-        defer { parent.close(keeping: destination) }
         try publish { alternativeLeaf in
             if let alternativeLeaf {
                 try withCPath(alternativeLeaf) { cLeaf in
@@ -205,7 +205,6 @@ public struct Unpacker: ~Copyable {
         try countEntry()
         try reserveSpace(0)
         let parent = try openParent()
-        defer { parent.close(keeping: destination) }
         do {
             try FileSystem.makeDirectory(cName: name.leafCString, in: parent, mode: 0o700)
         } catch Errno.fileExists {
@@ -235,7 +234,6 @@ public struct Unpacker: ~Copyable {
         try countEntry()
         try reserveSpace(0)
         let parent = try openParent()
-        defer { parent.close(keeping: destination) }
         try withCPath(target) { cTarget in
             try publish { alternativeLeaf in
                 if let alternativeLeaf {
@@ -259,16 +257,20 @@ public struct Unpacker: ~Copyable {
         entriesReceived += 1
     }
 
-    /// Opens the directory that will hold the current name (resolved beneath the destination,
-    /// never through a symlink, never created implicitly); the destination itself for a
-    /// top-level name.
-    private func openParent() throws -> FileDescriptor {
+    /// The directory that will hold the current name (resolved beneath the destination, never
+    /// through a symlink, never created implicitly); the destination itself for a top-level
+    /// name. Resolved afresh unless the last record's parent is the same and no read(2) has
+    /// happened since (`RecentParent`). The descriptor stays valid until the next call.
+    private mutating func openParent() throws -> FileDescriptor {
         guard name.lastSlash != nil else { return destination }
-        return try failing(name) {
+        if let recent = recentParent.descriptor(for: name.parent, readCalls: reader.readCalls) { return recent }
+        let fresh = try failing(name) {
             try name.withParentCString { path, length in
                 try resolver.open(cPath: path, length: length, in: destination, flags: csys_O_PATH | O_DIRECTORY)
             }
         }
+        recentParent.keep(fresh, for: name.parent, readCalls: reader.readCalls)
+        return fresh
     }
 
     /// Refuses an entry the destination cannot hold (an inode, and `length` bytes of data in
@@ -333,13 +335,6 @@ private func failing<T>(_ name: UnpackerName, _ body: () throws -> T) throws -> 
         return try body()
     } catch {
         throw ReceiveFailure(error, name.array)
-    }
-}
-
-extension FileDescriptor {
-    /// Closes a parent directory unless it is the held destination itself.
-    fileprivate func close(keeping destination: FileDescriptor) {
-        if self != destination { closeQuietly() }
     }
 }
 

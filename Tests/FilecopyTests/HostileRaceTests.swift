@@ -43,6 +43,26 @@ struct HostileRaceTests {
     }
 
 
+    /// The same after a file in the directory has arrived, so the receiver has just resolved
+    /// the directory as a parent: it may reuse that only for records from the same read(2), so
+    /// the next record, read after the move, finds the parent missing (2) and the moved
+    /// directory (now outside) receives nothing.
+    @Test(arguments: ReceiverSetup.raceVariants) func directoryMovedAwayAfterAFileArrivedInIt(_ setup: ReceiverSetup) throws {
+        let fixture = try HostileFixture(setup)
+        let first = Self.records { $0.directory("d"); $0.file("d/a", "first") }
+        let receiver = try fixture.start()
+        #expect(receiver.write(first))
+        let arrived = waitUntil { lstatOrNil(fixture.incoming + "/d/a").map { $0.st_mode & S_IFMT == S_IFREG } ?? false }
+        #expect(arrived, "d/a never appeared")
+        #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
+        let before = fixture.outsideSnapshot()
+        let rest = stream { $0.file("d/x", "pwned"); $0.directory("d") }
+        receiver.write(rest)
+        let received = Received(receiver.finish())
+        expectAnswer(received, wire: first + rest, codes: [2], lastName: bytes("d/x"))
+        expectConfined(fixture, before: before, absent: ["outside/moved/x"], tree: [])
+    }
+
     /// A dangling symlink planted at the very name the next record creates: the file is refused
     /// as existing (17) and the link's target never appears.
     @Test(arguments: ReceiverSetup.raceVariants) func symlinkPlantedAtTheNextName(_ setup: ReceiverSetup) throws {
