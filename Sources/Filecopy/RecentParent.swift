@@ -5,27 +5,25 @@ import SystemPackage
 /// same read(2) of the stream: files of one folder arrive together, and 32 records of 4 KiB
 /// fit in one read, so most of them skip an openat2 and a close.
 ///
-/// It is offered only while no read(2) has happened since it was resolved (`StreamReader
-/// .readCalls`): the receiver never holds a parent across a wait for the sender, so a sender
-/// cannot time a record against a folder being moved (QSB-014). Between two records of one
-/// read the window is as short as between resolving a parent and linking into it.
+/// The `StreamReader` closes it before every read(2) (`forget`): the receiver never holds a
+/// parent across a wait for the sender, so a sender cannot time a record against a folder
+/// being moved (QSB-014). Between two records of one read the window is as short as between
+/// resolving a parent and linking into it.
 struct RecentParent: ~Copyable {
     private var descriptor: FileDescriptor?
     private var path: [UInt8] = []
-    private var resolvedAtRead: UInt64 = 0
 
-    /// The directory kept for `parentPath`, if it was resolved after read number `readCalls`.
-    func descriptor(for parentPath: UnsafeRawBufferPointer, readCalls: UInt64) -> FileDescriptor? {
-        guard let descriptor, resolvedAtRead == readCalls, path.elementsEqual(parentPath) else { return nil }
+    /// The directory kept for `parentPath`, if any.
+    func descriptor(for parentPath: UnsafeRawBufferPointer) -> FileDescriptor? {
+        guard let descriptor, path.elementsEqual(parentPath) else { return nil }
         return descriptor
     }
 
     /// Keeps `fresh`, just resolved for `parentPath`, closing the one kept before.
-    mutating func keep(_ fresh: FileDescriptor, for parentPath: UnsafeRawBufferPointer, readCalls: UInt64) {
+    mutating func keep(_ fresh: FileDescriptor, for parentPath: UnsafeRawBufferPointer) {
         forget()
         descriptor = fresh
         path.append(contentsOf: parentPath)
-        resolvedAtRead = readCalls
     }
 
     /// Closes the kept directory, if any.

@@ -16,8 +16,9 @@ struct StreamReader: ~Copyable {
     private var start = 0
     private var end = 0
     private(set) var crc = CRC32()
-    /// read(2) calls made so far: each one may have waited for the sender (`RecentParent`).
-    private(set) var readCalls: UInt64 = 0
+    /// The parent directory of the last record, closed before every read(2), which may wait
+    /// for the sender (`RecentParent`).
+    var recentParent = RecentParent()
 
     init(input: FileDescriptor) {
         self.input = input
@@ -31,7 +32,7 @@ struct StreamReader: ~Copyable {
     private mutating func refill() throws -> Bool {
         if start < end { return true }
         start = 0
-        readCalls += 1
+        recentParent.forget()
         end = try syscallRetrying { read(input.rawValue, buffer.baseAddress!, buffer.count) }
         return end > 0
     }
@@ -76,7 +77,7 @@ struct StreamReader: ~Copyable {
                 end -= start
                 start = 0
             }
-            readCalls += 1
+            recentParent.forget()
             let got = try syscallRetrying { read(input.rawValue, base + end, buffer.count - end) }
             if got == 0 {
                 crc.update(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))

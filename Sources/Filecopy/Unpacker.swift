@@ -20,7 +20,6 @@ public struct Unpacker: ~Copyable {
     private let linker: UnnamedFileLinker
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
-    private var recentParent = RecentParent()
     private var bytesReceived: UInt64 = 0
     private var entriesReceived: UInt64 = 0
     /// What the destination can still take (inodes, and data in whole blocks).
@@ -260,16 +259,16 @@ public struct Unpacker: ~Copyable {
     /// The directory that will hold the current name (resolved beneath the destination, never
     /// through a symlink, never created implicitly); the destination itself for a top-level
     /// name. Resolved afresh unless the last record's parent is the same and no read(2) has
-    /// happened since (`RecentParent`). The descriptor stays valid until the next call.
+    /// happened since (`RecentParent`). The descriptor stays valid until the next call or read.
     private mutating func openParent() throws -> FileDescriptor {
         guard name.lastSlash != nil else { return destination }
-        if let recent = recentParent.descriptor(for: name.parent, readCalls: reader.readCalls) { return recent }
+        if let recent = reader.recentParent.descriptor(for: name.parent) { return recent }
         let fresh = try failing(name) {
             try name.withParentCString { path, length in
                 try resolver.open(cPath: path, length: length, in: destination, flags: csys_O_PATH | O_DIRECTORY)
             }
         }
-        recentParent.keep(fresh, for: name.parent, readCalls: reader.readCalls)
+        reader.recentParent.keep(fresh, for: name.parent)
         return fresh
     }
 
