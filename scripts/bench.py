@@ -254,7 +254,13 @@ def main():
                                  f"{mib(peaks[0])} / {mib(peaks[1])} |")
                 ours_result = results["ours"]
                 ratio = ours_result[0] / results[peer][0]
-                verdict = "" if target is None else (" (target <= %.1fx: %s)" % (target, "met" if ratio <= target else "MISSED"))
+                if target is None:
+                    verdict = ""
+                elif fs == "disk":
+                    # The targets are for tmpfs; the disk is reported for comparison.
+                    verdict = " (the target, <= %.1fx, is for tmpfs)" % target
+                else:
+                    verdict = " (target <= %.1fx: %s)" % (target, "met" if ratio <= target else "MISSED")
                 summary.append(f"- {fs} shape {shape} ({description}): ours {ours_result[0]:.3f} s = "
                                f"{ratio:.2f}x {peer}{verdict}; peak RSS sender {mib(ours_result[3][0])} MiB, "
                                f"receiver {mib(ours_result[3][1])} MiB (target < 32)")
