@@ -8,13 +8,15 @@ import TestSupport
 /// resolve every name afresh beneath the incoming folder and never write outside it.
 @Suite("Hostile races")
 struct HostileRaceTests {
-    /// Starts a receiver, sends `first`, and waits until `appears` exists in the incoming folder.
+    /// Starts a receiver, sends `first`, and waits until `appears` exists in the incoming folder
+    /// as a `kind` (a directory unless told).
     static func startAndWait(
-        _ fixture: HostileFixture, first: [UInt8], appears relative: String, options: [String] = []
+        _ fixture: HostileFixture, first: [UInt8], appears relative: String, kind: mode_t = S_IFDIR,
+        options: [String] = []
     ) throws -> Started {
         let receiver = try fixture.start(options)
         #expect(receiver.write(first))
-        let ready = waitUntil { lstatOrNil(fixture.incoming + "/" + relative).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false }
+        let ready = waitUntil { lstatOrNil(fixture.incoming + "/" + relative).map { $0.st_mode & S_IFMT == kind } ?? false }
         #expect(ready, "\(relative) never appeared")
         return receiver
     }
@@ -50,10 +52,7 @@ struct HostileRaceTests {
     @Test(arguments: ReceiverSetup.raceVariants) func directoryMovedAwayAfterAFileArrivedInIt(_ setup: ReceiverSetup) throws {
         let fixture = try HostileFixture(setup)
         let first = Self.records { $0.directory("d"); $0.file("d/a", "first") }
-        let receiver = try fixture.start()
-        #expect(receiver.write(first))
-        let arrived = waitUntil { lstatOrNil(fixture.incoming + "/d/a").map { $0.st_mode & S_IFMT == S_IFREG } ?? false }
-        #expect(arrived, "d/a never appeared")
+        let receiver = try Self.startAndWait(fixture, first: first, appears: "d/a", kind: S_IFREG)
         #expect(rename(fixture.incoming + "/d", fixture.outside + "/moved") == 0)
         let before = fixture.outsideSnapshot()
         let rest = stream { $0.file("d/x", "pwned"); $0.directory("d") }

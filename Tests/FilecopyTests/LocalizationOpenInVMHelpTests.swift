@@ -5,6 +5,16 @@ import TestSupport
 /// The `--help` of the Open-in-VM programs: summary, usage line and each argument's help come
 /// from the catalogue (compared without the line breaks the argument parser adds).
 extension LocalizationTests {
+    /// Each of `texts` has a translation in `catalogue`, different from the English, and the
+    /// help `shown` contains it.
+    static func expectTranslated(_ texts: [String], in shown: String, catalogue: POFile, language: String) throws {
+        for english in texts {
+            let translated = try #require(catalogue.translations[english], "\(language): no translation of \(english)")
+            #expect(translated != english)
+            #expect(shown.contains(withoutSpaces(translated)), "\(language): \(translated) not in the help")
+        }
+    }
+
     /// `program --help` in `language`, whitespace removed.
     static func help(_ program: String, language: String?) throws -> String {
         let result = try run([Programs.path(program), "--help"], environment: Self.environment(language: language))
@@ -27,12 +37,8 @@ extension LocalizationTests {
             "Largest edited file accepted, in bytes (default 4 GiB, or $INTERVM_OPEN_MAX_REPLY).",
             "The file to open.",
         ]
-        for english in texts {
-            let translated = try #require(catalogue.translations[english], "\(language): no translation of \(english)")
-            #expect(translated != english)
-            #expect(shown.contains(Self.withoutSpaces(translated)), "\(language): \(translated) not in the help")
-            #expect(!shown.contains(Self.withoutSpaces(english)))
-        }
+        try Self.expectTranslated(texts, in: shown, catalogue: catalogue, language: language)
+        for english in texts { #expect(!shown.contains(Self.withoutSpaces(english))) }
     }
 
     @Test("qvm-open-in-vm --help in the user's language", arguments: languages)
@@ -45,11 +51,7 @@ extension LocalizationTests {
             "For the desktop: ask for the VM in a dialog when none is given, and show errors in dialogs.",
             "The target VM (qvm-open-in-vm only), then the file.",
         ]
-        for english in texts {
-            let translated = try #require(catalogue.translations[english], "\(language): no translation of \(english)")
-            #expect(translated != english)
-            #expect(shown.contains(Self.withoutSpaces(translated)), "\(language): \(translated) not in the help")
-        }
+        try Self.expectTranslated(texts, in: shown, catalogue: catalogue, language: language)
         let usage = try #require(catalogue.translations["%s [--view-only] [--gui] [--] [VM] FILE"])
         #expect(shown.contains(Self.withoutSpaces(Self.filled(usage, "qvm-open-in-vm"))), "\(language): usage line")
     }
