@@ -31,9 +31,12 @@ public enum Confinement {
     /// Confines the process to `destination`. `dropTo` is required when running as root and
     /// is where privileges go (it may be root itself). Throws only when privileges cannot be
     /// dropped: running on as root would be worse than not running.
+    ///
+    /// From the start of this call no catalogue is opened any more
+    /// (`Localization.useBuiltInMessagesOnly`): translate what is printed afterwards before.
     public static func apply(to destination: FileDescriptor, dropTo identity: Identity?) throws -> Report {
-        // The notes below are translated after the chroot, where the catalogues are out of reach.
-        Localization.loadCatalogue()
+        let notes = Notes()
+        Localization.useBuiltInMessagesOnly()
         var report = Report()
         if geteuid() == 0 {
             try chrootInto(destination)
@@ -46,27 +49,35 @@ public enum Confinement {
                 _ = csys_drop_all_capabilities()
                 report.chroot = true
             } catch {
-                // TRANSLATORS: chroot is the system call's name; %s is the system's reason.
-                report.notes.append(tr("no chroot: user namespaces unavailable (%s); relying on the other layers", String(describing: error)))
+                report.notes.append(fill(notes.noChroot, [String(describing: error)]))
             }
         }
         if csys_set_no_new_privs() == 0 {
             report.noNewPrivileges = true
         } else {
-            // TRANSLATORS: no_new_privs is the kernel flag's name; %s is the system's reason.
-            report.notes.append(tr("no_new_privs refused: %s", String(describing: Errno(rawValue: errno))))
+            report.notes.append(fill(notes.noNewPrivilegesRefused, [String(describing: Errno(rawValue: errno))]))
         }
         let abi = csys_landlock_abi()
         if abi < 1 {
-            // TRANSLATORS: Landlock is the name of a Linux security module.
-            report.notes.append(tr("Landlock unavailable on this kernel"))
+            report.notes.append(notes.landlockUnavailable)
         } else if csys_landlock_confine_to(destination.rawValue, abi) == 0 {
             report.landlockABI = abi
         } else {
-            // TRANSLATORS: Landlock is the name of a Linux security module; %s is the system's reason.
-            report.notes.append(tr("Landlock refused: %s", String(describing: Errno(rawValue: errno))))
+            report.notes.append(fill(notes.landlockRefused, [String(describing: Errno(rawValue: errno))]))
         }
         return report
+    }
+
+    /// The notes `apply` may give, translated before it confines anything.
+    private struct Notes {
+        // TRANSLATORS: chroot is the system call's name; %s is the system's reason.
+        let noChroot = tr("no chroot: user namespaces unavailable (%s); relying on the other layers")
+        // TRANSLATORS: no_new_privs is the kernel flag's name; %s is the system's reason.
+        let noNewPrivilegesRefused = tr("no_new_privs refused: %s")
+        // TRANSLATORS: Landlock is the name of a Linux security module.
+        let landlockUnavailable = tr("Landlock unavailable on this kernel")
+        // TRANSLATORS: Landlock is the name of a Linux security module; %s is the system's reason.
+        let landlockRefused = tr("Landlock refused: %s")
     }
 
     private static func chrootInto(_ destination: FileDescriptor) throws {

@@ -123,6 +123,8 @@ public struct Unpacker: ~Copyable {
         guard length <= options.maxBytes - bytesReceived else { throw ReceiveFailure(.limitExceeded, name.array) }
         bytesReceived += length
         try reserveSpace(length)
+        // No Linux file can be larger (off_t), even where a file system claims the space.
+        guard length <= UInt64(Int64.max) else { throw ReceiveFailure(ResultCode(rawValue: UInt32(EFBIG)), name.array) }
         if length == 0 { return try createEmptyFile(header) }
 
         // The data goes into an unnamed file in the destination itself; the parent is looked up

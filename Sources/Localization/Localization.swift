@@ -57,11 +57,13 @@ public enum Localization {
         return count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
     }
 
-    /// Opens the catalogue of the user's language now (`dgettext` loads it on the first lookup
-    /// and keeps it mapped): for a program that will chroot or give up file access before it
-    /// translates its first message.
-    public static func loadCatalogue() {
-        _ = csys_dgettext(textDomain, "")
+    /// Stops every message lookup from here on (`setlocale(LC_ALL, "C")`): `tr` and the C
+    /// library's own messages (strerror) answer in English from memory and never open a
+    /// catalogue. For a program about to chroot into a folder that others fill: inside it, the
+    /// catalogues' paths (and those of the charset converters glibc would load for them) would
+    /// name files planted there. Translate what will be needed afterwards first.
+    public static func useBuiltInMessagesOnly() {
+        setlocale(LC_ALL, "C")
     }
 
     /// Binds the text domain to `localeDirectory` (the install prefix's `share/locale`) and

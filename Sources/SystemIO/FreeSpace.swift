@@ -8,7 +8,7 @@ public struct FreeSpace: Sendable, Equatable {
     public var bytes: UInt64
     /// The allocation unit (f_frsize, or f_bsize where f_frsize is 0): every file with data
     /// takes a whole number of these.
-    public var blockSize: UInt64
+    public private(set) var blockSize: UInt64
     /// Inodes available (f_favail); nil where the file system keeps no count of them
     /// (f_files == 0: btrfs, tmpfs with nr_inodes=0), which means no limit to check.
     public var entries: UInt64?

@@ -95,12 +95,13 @@ let resolver = BeneathResolver()
 let escapeProbe = EscapeProbe.prepare()
 #endif
 
+// Everything printed from here on is translated now: confinement stops all catalogue lookups.
+let texts = ConfinedTexts()
 let report: Confinement.Report
 do {
     report = try Confinement.apply(to: destination, dropTo: identity)
 } catch {
-    // TRANSLATORS: %s is the system's reason.
-    refuse(tr("cannot drop privileges: %s", String(describing: error)), code: ResultCode(rawValue: UInt32(EPERM)))
+    refuse(fill(texts.cannotDropPrivileges, [String(describing: error)]), code: ResultCode(rawValue: UInt32(EPERM)))
 }
 #if DEBUG
 EscapeProbe.attempt(escapeProbe, destination: destination, procFD: procFD)
@@ -113,16 +114,14 @@ if arguments.verbose {
 
 var unpacker = Unpacker(
     input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
-    // TRANSLATORS: %s is the name of a file, folder or link that arrived (with -v).
-    onEntry: arguments.verbose ? { name in printError(tr("received %s", String(decoding: name, as: UTF8.self))) } : nil)
+    onEntry: arguments.verbose ? { name in printError(fill(texts.received, [TransferFailure.displayName(Array(name))])) } : nil)
 let result = unpacker.receive()
 if !result.code.isSuccess {
     // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
     let code = String(describing: result.code)
     let message = result.lastName.map {
-        // TRANSLATORS: the first %s is the error number, the second the name of the entry refused.
-        tr("transfer refused with error %s (\"%s\")", code, TransferFailure.displayName($0))
-    } ?? tr("transfer refused with error %s", code)
+        fill(texts.refusedNamed, [code, TransferFailure.displayName($0)])
+    } ?? fill(texts.refused, [code])
     printError("qfile-unpacker: " + message)
 }
 try? FileDescriptor.standardOutput.writeFully(result.encoded)

@@ -10,6 +10,9 @@ enum KernelLayer: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case landlock
     /// `openat2` (the receiver then walks paths one component at a time with `O_NOFOLLOW`).
     case openat2
+    /// `landlock_restrict_self` alone: the ruleset is made but cannot be enforced, so the
+    /// receiver notes "Landlock refused" with the system's reason, from inside its chroot.
+    case landlockRestriction
     /// `linkat(AT_EMPTY_PATH)`, refused with ENOENT as for a process without CAP_DAC_READ_SEARCH
     /// (a receiver on a kernel that does not count the one in its own user namespace): unnamed
     /// files are then linked through the held `/proc/self/fd`. x86_64 only (the filter names
@@ -22,6 +25,7 @@ enum KernelLayer: String, Sendable, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .landlock: [444, 445, 446]
         case .openat2: [437]
+        case .landlockRestriction: [446]
         case .emptyPathLink: []
         }
     }

@@ -109,3 +109,42 @@ extension LocalizationTests {
         #expect(lines.contains(Self.filled(received, "x")), "\(language): \(lines)")
     }
 }
+
+/// Inside its chroot the receiver's "/usr/share/locale" is a folder in the incoming folder,
+/// which earlier transfers from the same sender filled. A catalogue there is the sender's
+/// input, and glibc trusts catalogues (a charset named in one makes it load a converter
+/// library): the receiver must never open one once confined.
+extension LocalizationTests {
+    /// Compiles a catalogue translating `english` to `planted` into `folder/<domain>.mo`.
+    static func plantCatalogue(domain: String, _ english: String, _ planted: String, in folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let source = folder + "/" + domain + ".po"
+        let entries = [("", "Content-Type: text/plain; charset=UTF-8\\n"), (english, planted)]
+        try entries.map { "msgid \"\($0.0)\"\nmsgstr \"\($0.1)\"\n" }.joined(separator: "\n").write(toFile: source, atomically: true, encoding: .utf8)
+        let compiled = try run(["/usr/bin/msgfmt", "-o", folder + "/" + domain + ".mo", source])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+    }
+
+    /// Catalogues for glibc's own messages (strerror) and ours, planted where the chrooted
+    /// receiver would look for German: with Landlock refused after the chroot (its note carries
+    /// strerror's reason) and -v, nothing of them shows; the notes are still German, from
+    /// the catalogue read before confinement.
+    @Test(.enabled(if: LayerRemover.isAvailable && getuid() == 0 && access("/usr/bin/msgfmt", X_OK) == 0, "needs bubblewrap, root and msgfmt"))
+    func plantedCataloguesAreNeverRead() throws {
+        let catalogue = try POFile(language: "de")
+        let fixture = try HostileFixture(without: [.landlockRestriction])
+        let planted = fixture.incoming + "/usr/share/locale/de/LC_MESSAGES"
+        try Self.plantCatalogue(domain: "libc", "Function not implemented", "PLANTED-LIBC", in: planted)
+        try Self.plantCatalogue(domain: "intervm-copy", "received %s", "PLANTED %s", in: planted)
+        let environment = fixture.receiverEnvironment.merging(Self.environment(language: "de")) { _, chosen in chosen }
+        let result = try run(fixture.receiverArguments(["-v"]), stdin: Self.oneFile, environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("PLANTED"), "a planted catalogue was read: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("chroot yes") }, "the receiver is really chrooted: \(lines)")
+        let refused = try #require(catalogue.translations["Landlock refused: %s"])
+        #expect(lines.contains("qfile-unpacker: " + Self.filled(refused, "Function not implemented")), "\(lines)")
+        let received = try #require(catalogue.translations["received %s"])
+        #expect(lines.contains(Self.filled(received, "x")), "\(lines)")
+    }
+}
