@@ -36,6 +36,8 @@ public struct Unpacker: ~Copyable {
     /// Called with each name once its entry exists (for `-v`).
     private let onEntry: ((ArraySlice<UInt8>) -> Void)?
 
+    /// `procFD`, `/proc/self/fd` opened before confinement (or nil), is taken over: it is
+    /// closed as soon as a file has been linked without it (`UnnamedFileLinker`).
     public init(
         input: FileDescriptor, destination: FileDescriptor, options: ReceiveOptions,
         resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?,
@@ -45,7 +47,7 @@ public struct Unpacker: ~Copyable {
         self.destination = destination
         self.options = options
         self.resolver = resolver
-        linker = UnnamedFileLinker(procFD: procFD)
+        linker = UnnamedFileLinker(procFD: procFD, owningProcFD: true)
         self.onEntry = onEntry
         space = SpaceBudget(destination: destination)
         preallocates = !FileSystem.isOnTmpfs(destination)

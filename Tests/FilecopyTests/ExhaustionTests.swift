@@ -76,6 +76,22 @@ struct ExhaustionTests {
         }
     }
 
+    /// The receiver holds `/proc/self/fd` from before its chroot only until a file has been
+    /// linked without it (linkat AT_EMPTY_PATH): after that, no way back to the real root.
+    @Test func procDescriptorIsClosedOnceAFileIsLinkedWithoutIt() throws {
+        let receiver = try Receiver()
+        let isProc = { (target: String) in target.hasPrefix("/proc/") && target.hasSuffix("/fd") }
+        let before = receiver.measure()
+        #expect(before.descriptors.contains(where: isProc), "\(before.descriptors)")
+        var builder = StreamBuilder()
+        builder.file("x", "data")
+        #expect(FaultTools.writeAll(receiver.input, builder.bytes))
+        let after = receiver.measure()
+        #expect(!after.descriptors.contains(where: isProc), "\(after.descriptors)")
+        #expect(FaultTools.writeAll(receiver.input, FileHeader.endOfTransfer.encoded))
+        #expect(try receiver.finish().code == .success, "\(receiver.program.stderr)")
+    }
+
     @Test func hundredThousandEmptyFilesKeepMemoryAndDescriptorsFlat() throws {
         let receiver = try Receiver()
         let before = receiver.measure()
