@@ -32,7 +32,9 @@ struct ExhaustionTests {
     final class Receiver {
         let root: TemporaryDirectory
         let program: SpawnedProgram
-        let input: Int32
+        /// The receiver's stdin; -1 once `finish` closed it. (Closing a number twice would
+        /// close whatever a test running alongside has opened under it since.)
+        private(set) var input: Int32
         let answer: Int32
 
         init(_ options: [String] = []) throws {
@@ -50,7 +52,7 @@ struct ExhaustionTests {
         }
 
         deinit {
-            close(input)
+            if input >= 0 { close(input) }
             close(answer)
         }
 
@@ -64,6 +66,7 @@ struct ExhaustionTests {
         /// Closes stdin and returns the result.
         func finish() throws -> TransferResult {
             close(input)
+            input = -1
             _ = program.wait(timeout: 300)
             var bytes = [UInt8](repeating: 0, count: 1 << 16)
             let count = bytes.withUnsafeMutableBytes { read(answer, $0.baseAddress!, $0.count) }
