@@ -74,7 +74,7 @@ let package = Package(
             ], swiftSettings: strict),
 
         // Helpers for the test suites only: locating the built programs, running and joining them.
-        .target(name: "TestSupport", dependencies: ["FilecopyWire"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["CLinux", "FilecopyWire"], swiftSettings: strict),
         .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),
         .testTarget(
             name: "FilecopyTests", dependencies: ["Filecopy", "FilecopyWire", "SystemIO", "TestSupport"],

@@ -47,6 +47,7 @@ int csys_openat_beneath(int dirfd, const char *path, int flags, mode_t mode) {
 
 int csys_fallocate(int fd, int64_t offset, int64_t length) { return fallocate(fd, 0, offset, length); }
 int csys_syncfs(int fd) { return syncfs(fd); }
+int csys_pipe_cloexec(int ends[2]) { return pipe2(ends, O_CLOEXEC); }
 int csys_set_pipe_size(int fd, int bytes) { return fcntl(fd, F_SETPIPE_SZ, bytes); }
 
 #define CSYS_TMPFS_MAGIC 0x01021994

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import SystemPackage
 
@@ -127,12 +128,11 @@ public enum Spawn {
 
     /// A pipe with both ends close-on-exec (a child gets an end only through `redirect`), each
     /// numbered at least `lowest` so that `redirect` actions never collide with a child's low
-    /// descriptors (pipe(2) and fcntl(2) FD_CLOEXEC, then `closeOnExecDuplicate` for ends below
+    /// descriptors (pipe2(2) with O_CLOEXEC, then `closeOnExecDuplicate` for ends below
     /// `lowest`).
     public static func closeOnExecPipe(atLeast lowest: Int32 = 0) throws -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
-        _ = try syscallRetrying { Glibc.pipe(&ends) }
-        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        _ = try syscallRetrying { csys_pipe_cloexec(&ends) }
         if ends[0] >= lowest && ends[1] >= lowest { return (ends[0], ends[1]) }
         defer { ends.forEach { close($0) } }
         let read = try closeOnExecDuplicate(ends[0], atLeast: lowest)

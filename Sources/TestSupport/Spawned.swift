@@ -1,17 +1,16 @@
+import CLinux
 import Foundation
 
-/// A pipe whose ends are close-on-exec (pipe(2), then fcntl(2) FD_CLOEXEC at once; pipe2 is
-/// not visible from Swift's Glibc): a program that another test starts later cannot inherit
-/// an end and keep it open, so closing our ends is seen as the end of input (or as EPIPE) by
-/// the program at the other side.
+/// A pipe whose ends are close-on-exec from the start (pipe2(2) O_CLOEXEC): a program that
+/// another test starts, even at the same moment, cannot inherit an end and keep it open, so
+/// closing our ends is seen as the end of input (or as EPIPE) by the program at the other side.
 public struct ExclusivePipe: Sendable {
     public let readEnd: Int32
     public let writeEnd: Int32
 
     public init() throws {
         var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        guard csys_pipe_cloexec(&ends) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         readEnd = ends[0]
         writeEnd = ends[1]
     }

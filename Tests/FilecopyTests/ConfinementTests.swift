@@ -110,12 +110,11 @@ struct InheritedDescriptorTests {
         let leaked = open(outside.path, O_RDONLY | O_DIRECTORY)  // inheritable: no O_CLOEXEC
         try #require(leaked >= 0)
         defer { close(leaked) }
-        var input: [Int32] = [0, 0]
-        try #require(pipe(&input) == 0)
+        let input = try ExclusivePipe()
         let pid = try Spawn.start(
             Programs.path("qfile-unpacker"), arguments: ["qfile-unpacker", String(getuid()), folder.path],
-            redirect: [(input[0], 0), (leaked, 7)])
-        close(input[0])
+            redirect: [(input.readEnd, 0), (leaked, 7)])
+        close(input.readEnd)
         // The receiver now waits for its first header; look at what it holds.
         var descriptors: [String] = []
         for _ in 0..<100 {
@@ -123,7 +122,7 @@ struct InheritedDescriptorTests {
             if !descriptors.contains("7") { break }
             usleep(20_000)
         }
-        close(input[1])
+        close(input.writeEnd)
         _ = try Spawn.wait(pid)
         #expect(!descriptors.contains("7"), "still open: \(descriptors.sorted())")
     }

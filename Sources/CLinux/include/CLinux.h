@@ -21,6 +21,10 @@ extern const int csys_AT_EMPTY_PATH;
 int csys_fallocate(int fd, int64_t offset, int64_t length);
 int csys_syncfs(int fd);
 
+/// pipe2(2) with O_CLOEXEC: both ends close-on-exec from the start, so a child that another
+/// thread starts at the same moment cannot inherit one (pipe(2) then fcntl(2) leaves a gap).
+int csys_pipe_cloexec(int ends[2]);
+
 /// fcntl(F_SETPIPE_SZ): asks the pipe behind `fd` to hold `bytes`. Returns the new size, or -1
 /// with errno (EBADF when `fd` is not a pipe, EPERM above /proc/sys/fs/pipe-max-size).
 int csys_set_pipe_size(int fd, int bytes);
