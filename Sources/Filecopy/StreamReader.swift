@@ -28,12 +28,18 @@ struct StreamReader: ~Copyable {
 
     deinit { buffer.deallocate() }
 
+    /// The one read(2) of the input, which may wait for the sender: the kept parent directory
+    /// is closed first (`RecentParent`).
+    private mutating func readInput(into destination: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        recentParent.forget()
+        return try syscallRetrying { read(input.rawValue, destination, count) }
+    }
+
     /// Makes at least one byte available; false at end of input.
     private mutating func refill() throws -> Bool {
         if start < end { return true }
         start = 0
-        recentParent.forget()
-        end = try syscallRetrying { read(input.rawValue, buffer.baseAddress!, buffer.count) }
+        end = try readInput(into: buffer.baseAddress!, count: buffer.count)
         return end > 0
     }
 
@@ -77,8 +83,7 @@ struct StreamReader: ~Copyable {
                 end -= start
                 start = 0
             }
-            recentParent.forget()
-            let got = try syscallRetrying { read(input.rawValue, base + end, buffer.count - end) }
+            let got = try readInput(into: base + end, count: buffer.count - end)
             if got == 0 {
                 crc.update(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
                 start = end
