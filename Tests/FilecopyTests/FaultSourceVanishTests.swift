@@ -30,16 +30,22 @@ struct FaultSourceVanishTests {
         return (root, finished)
     }
 
+    /// Reads the agent's whole stream, receives it and hands the receiver's answer back; returns
+    /// the receiving root, the receiver's and the agent's ends.
+    static func receiveToTheEnd(_ agent: PipedProgram) throws -> (TemporaryDirectory, Finished, Finished) {
+        agent.read(until: { decodeStream($0).ended })
+        let (root, received) = try receive(agent.received)
+        agent.write(received.stdout)
+        agent.closeInput()
+        return (root, received, try #require(agent.wait(timeout: 10)))
+    }
+
     /// Deleted while it is read: the agent holds it open, so the whole file as it was is sent,
     /// complete and with its own size; the receiver gets an exact copy.
     @Test func fileDeletedWhileSentArrivesWhole() throws {
         let (source, agent, content) = try Self.start(["x"])
         #expect(unlink(source("first.bin")) == 0)
-        agent.read(until: { decodeStream($0).ended })
-        let (root, received) = try Self.receive(agent.received)
-        agent.write(received.stdout)
-        agent.closeInput()
-        let finished = try #require(agent.wait(timeout: 10))
+        let (root, received, finished) = try Self.receiveToTheEnd(agent)
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(received.status == 0, "\(received.stderr)")
         #expect(FileManager.default.contents(atPath: root("incoming/first.bin")) == Data(content))
@@ -67,11 +73,7 @@ struct FaultSourceVanishTests {
         let first = try #require(["b1", "b2", "b3"].first { started.contains("folder/" + $0) })
         let others = ["b1", "b2", "b3"].filter { $0 != first }
         for name in others { #expect(unlink(source("folder/" + name)) == 0) }
-        agent.read(until: { decodeStream($0).ended })
-        let (root, received) = try Self.receive(agent.received)
-        agent.write(received.stdout)
-        agent.closeInput()
-        let finished = try #require(agent.wait(timeout: 10))
+        let (root, received, finished) = try Self.receiveToTheEnd(agent)
         #expect(finished.status == 0, "\(finished.stderr)")
         for name in others {
             #expect(finished.stderr.contains("Skipped \"folder/\(name)\": it was removed while its folder was being sent"), "\(finished.stderr)")
