@@ -6,11 +6,7 @@
 # Usage: check-deb.sh DEB_DIR   (after scripts/build-deb.sh DEB_DIR)
 set -uo pipefail
 debs=$(cd "${1:?usage: check-deb.sh DEB_DIR}" && pwd)
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok    $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL  $1"; [ -z "${2-}" ] || printf '%s\n' "$2" | sed 's/^/      /' | head -40; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then pass "$what"; else fail "$what"; fi; }
+. "$(dirname "$0")/check-tally.sh"
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/intervm-check-deb.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -110,5 +106,4 @@ export PATH=$saved_path
 dpkg_root --purge $(for f in $files; do dpkg-deb -f "$f" Package; done) >/dev/null 2>&1
 left=$(cd "$root" && find . -mindepth 1 ! -path './var/lib/dpkg*' ! -path ./var/lib ! -path ./var -printf '%P\n')
 if [ -z "$left" ]; then pass "dpkg --purge of every package leaves nothing behind"; else fail "purge left files" "$left"; fi
-echo "check-deb: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally check-deb

@@ -8,11 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 MAKE=${MAKE:-make}
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok    $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL  $1"; [ -z "${2-}" ] || printf '%s\n' "$2" | sed 's/^/      /' | head -40; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then pass "$what"; else fail "$what"; fi; }
+. "$top/scripts/check-tally.sh"
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/intervm-check-install.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -299,5 +295,4 @@ if install_into "$root" /opt/intervm SYSCONFDIR=/etc; then
     if [ -z "$left" ]; then pass "uninstall with SYSCONFDIR=/etc leaves nothing"; else fail "uninstall left files" "$left"; fi
 fi
 
-echo "check-install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally check-install
