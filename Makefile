@@ -77,6 +77,7 @@ build: deps mo
 	scripts/link-aliases.sh "$(release_bin)"
 
 check: deps mo check-po
+	python3 scripts/generate-name-allowlist.py --check
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build

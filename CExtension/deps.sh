@@ -4,7 +4,7 @@
 #   deps.sh --install   apt-get install the missing ones (root, or sudo)
 set -eu
 BUILD="gcc make pkg-config gettext libglib2.0-dev libnautilus-extension-dev libnemo-extension-dev libcaja-extension-dev"
-CHECK="valgrind desktop-file-utils libxml2-utils"
+CHECK="valgrind desktop-file-utils libxml2-utils locales"
 CHECK_NAUTILUS="nautilus xvfb xdotool imagemagick dbus-daemon x11-utils util-linux"
 ALL="$BUILD $CHECK $CHECK_NAUTILUS"
 

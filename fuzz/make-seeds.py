@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Writes the seed corpora under fuzz/corpus/: the Qubes-made vectors (copied) and small
 hand-made hostile streams for fuzz-receiver; names, links, headers and results for fuzz-names.
-Run from the checkout: fuzz/make-seeds.py [VECTORS_DIR] (default ../shared/vectors)."""
+Run from the checkout: fuzz/make-seeds.py [VECTORS_DIR] (default Tests/Fixtures/qubes)."""
 import os
 import shutil
 import struct
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-vectors = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "shared", "vectors")
+vectors = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "Tests", "Fixtures", "qubes")
 FILE, DIR, LINK, FIFO = 0o100644, 0o040755, 0o120777, 0o010644
 
 

@@ -28,11 +28,7 @@ public enum Programs {
         return url.path
     }()
 
-    /// `../shared/vectors` beside the checkout (or `$INTERVM_VECTORS`).
-    public static let vectorsDirectory: String = {
-        if let overridden = ProcessInfo.processInfo.environment["INTERVM_VECTORS"], !overridden.isEmpty {
-            return overridden
-        }
-        return URL(fileURLWithPath: projectRoot).deletingLastPathComponent().appendingPathComponent("shared/vectors").path
-    }()
+    /// The recordings made by Qubes' own programs, kept in the checkout
+    /// (`Tests/Fixtures/qubes`, see its README for what each file is and where it came from).
+    public static let vectorsDirectory: String = projectRoot + "/Tests/Fixtures/qubes"
 }

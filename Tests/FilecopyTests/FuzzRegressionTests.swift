@@ -25,7 +25,9 @@ struct FuzzRegressionTests {
 
     @Test(arguments: targets)
     func regressionsReplay(_ target: String) throws {
-        try Self.replay(target, Self.inputs("regressions", target))
+        let regressions = Self.inputs("regressions", target)
+        #expect(!regressions.isEmpty, "fuzz/regressions/\(target) is missing or empty")
+        try Self.replay(target, regressions)
     }
 
     /// Replays each file in its own run, so a failure names the input.

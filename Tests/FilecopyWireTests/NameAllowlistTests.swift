@@ -2,7 +2,7 @@ import Foundation
 import FilecopyWire
 import Testing
 
-/// The embedded allowlist must be exactly Qubes' table in ../shared/vectors.
+/// The embedded allowlist must be exactly Qubes' table, kept in `Tests/Fixtures/qubes`.
 @Suite("Name allowlist")
 struct NameAllowlistTests {
     static let tablePath: String = {
@@ -10,9 +10,7 @@ struct NameAllowlistTests {
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             url = url.deletingLastPathComponent()
         }
-        let root = ProcessInfo.processInfo.environment["INTERVM_VECTORS"]
-            ?? url.deletingLastPathComponent().appendingPathComponent("shared/vectors").path
-        return root + "/name-allowlist-ranges.txt"
+        return url.path + "/Tests/Fixtures/qubes/name-allowlist-ranges.txt"
     }()
 
     static func ranges() throws -> [ClosedRange<UInt32>] {
