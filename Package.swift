@@ -38,8 +38,12 @@ let package = Package(
         .target(name: "Filecopy", dependencies: ["CLinux", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
         // qubes.OpenInVM: request block, service side, client side.
         .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
-        // qrexec: VM names, policy, client invocation, local sandboxed domains.
-        .target(name: "Qrexec", dependencies: ["DialogClient", "SystemIO", "Localization"], swiftSettings: strict),
+        // qrexec's names and the service environment: pure, the only qrexec code the services link.
+        .target(name: "Qrexec", swiftSettings: strict),
+        // One qrexec-client-vm call as Qubes' front ends make it (the front ends only).
+        .target(name: "QrexecClient", dependencies: ["Qrexec", "SystemIO", "Localization"], swiftSettings: strict),
+        // The local stand-in: policy, sandboxed VMs, the ask prompt (qrexec-local and the dialogs).
+        .target(name: "QrexecLocal", dependencies: ["Qrexec", "QrexecClient", "DialogClient", "SystemIO", "Localization"], swiftSettings: strict),
         // Starting the GTK helper's dialogs from programs that must not link GTK themselves.
         .target(name: "DialogClient", dependencies: ["SystemIO"], swiftSettings: strict),
 
@@ -47,12 +51,12 @@ let package = Package(
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
         .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-copy", dependencies: ["DialogClient", "Filecopy", "Qrexec", argumentParser], swiftSettings: strict),
-        .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", argumentParser], swiftSettings: strict),
+            name: "qvm-copy", dependencies: ["DialogClient", "Filecopy", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", "QrexecClient", "QrexecLocal", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qopen-in-vm", dependencies: ["OpenInVM", argumentParser], swiftSettings: strict),
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", argumentParser], swiftSettings: strict),
+            name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
 
         // What the fuzz targets share: the replayer and the hand-off to libFuzzer.
         .target(name: "FuzzSupport", dependencies: ["SystemIO"], swiftSettings: strict),
@@ -66,7 +70,7 @@ let package = Package(
         // GTK 3 for the dialog helper only; no other program links it.
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),
         // The dialogs (target picker, progress, outcome, ask) and their models.
-        .target(name: "Dialogs", dependencies: ["CGtk", "Localization", "Qrexec"], swiftSettings: strict),
+        .target(name: "Dialogs", dependencies: ["CGtk", "Localization", "Qrexec", "QrexecLocal"], swiftSettings: strict),
         .executableTarget(
             name: "intervm-dialog", dependencies: [
                 "Dialogs", "Localization", "Qrexec", "SystemIO", .product(name: "SystemPackage", package: "swift-system"),
@@ -79,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "FilecopyTests", dependencies: ["Filecopy", "FilecopyWire", "SystemIO", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "QrexecTests", dependencies: ["DialogClient", "Qrexec", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "QrexecTests", dependencies: ["DialogClient", "Qrexec", "QrexecLocal", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DialogTests", dependencies: ["Dialogs", "TestSupport"], swiftSettings: strict),
     ],

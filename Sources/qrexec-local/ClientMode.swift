@@ -1,6 +1,7 @@
 import Glibc
 import Localization
 import Qrexec
+import QrexecLocal
 import SystemIO
 
 /// `qrexec-client-vm` inside a local VM: the calling VM and the root come from the

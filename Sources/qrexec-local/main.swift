@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import Localization
 import Qrexec
+import QrexecClient
 import SystemIO
 
 // One program, two faces: `qrexec-client-vm` (Qubes' command line, inside `qrexec-local run`)

@@ -2,6 +2,7 @@ import DialogClient
 import Glibc
 import Localization
 import Qrexec
+import QrexecClient
 import SystemIO
 
 /// Checks the selection, calls qrexec with qfile-agent as the local program, and for a move

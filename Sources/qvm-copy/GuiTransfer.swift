@@ -2,6 +2,7 @@ import DialogClient
 import Glibc
 import Localization
 import Qrexec
+import QrexecClient
 import SystemIO
 
 /// `--gui`, for the desktop integration: the GTK helper picks the target when none was named,

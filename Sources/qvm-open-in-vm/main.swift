@@ -6,6 +6,7 @@ import Glibc
 import Localization
 import OpenInVM
 import Qrexec
+import QrexecClient
 import SystemIO
 
 /// The name this program was started by (argv[0]'s last component).

@@ -1,3 +1,4 @@
+import Qrexec
 import Glibc
 import SystemIO
 import Localization

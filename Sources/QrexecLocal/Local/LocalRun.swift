@@ -1,5 +1,6 @@
 import Glibc
 import Localization
+import QrexecClient
 import SystemIO
 import SystemPackage
 

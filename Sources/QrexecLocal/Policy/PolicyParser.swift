@@ -1,3 +1,4 @@
+import Qrexec
 import Localization
 
 /// A policy line that cannot be understood: the file, the line number and what is wrong.
@@ -55,7 +56,7 @@ public enum PolicyParser {
 
     private static func parseService(_ text: String) throws(LineError) -> String? {
         if text == "*" { return nil }
-        guard text.utf8.allSatisfy({ isNameByte($0) }) else {
+        guard text.utf8.allSatisfy({ ServiceEnvironment.isNameByte($0) }) else {
             throw LineError(text: tr("Invalid service name \"%s\".", text))
         }
         return text
@@ -66,20 +67,13 @@ public enum PolicyParser {
         guard text.hasPrefix("+") else {
             throw LineError(text: tr("The argument \"%s\" must be * or start with +.", text))
         }
-        guard text.utf8.dropFirst().allSatisfy({ isNameByte($0) }) else {
+        guard text.utf8.dropFirst().allSatisfy({ ServiceEnvironment.isNameByte($0) }) else {
             throw LineError(text: tr("Invalid argument \"%s\".", text))
         }
         guard service != nil else {
             throw LineError(text: tr("A rule for any service (*) must take any argument (*)."))
         }
         return text
-    }
-
-    /// Letters, digits and `_.-` as Qubes allows in service names and arguments (no `+`).
-    static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
-            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
     }
 
     private static func parseToken(_ text: String, as place: PolicyToken.Place) throws(LineError) -> PolicyToken {

@@ -1,3 +1,4 @@
+import Qrexec
 import Localization
 import SystemIO
 
