@@ -25,38 +25,42 @@ let package = Package(
         // Thin C wrappers for system calls Swift cannot import (openat2, Landlock, capabilities),
         // zlib's crc32 and libintl. No logic.
         .target(name: "CLinux", linkerSettings: [.linkedLibrary("z")]),
+        // The one escaping of untrusted values (names, link targets, VM names, keys) in messages.
+        .target(name: "DisplayText", swiftSettings: strict),
+        // ParsableCommand.mainEscapingErrors(): ArgumentParser's error lines through DisplayText.
+        .target(name: "CommandLineErrors", dependencies: ["DisplayText", argumentParser], swiftSettings: strict),
         // Qubes' qubes.Filecopy wire format and validation rules: pure, no I/O.
         .target(name: "FilecopyWire", dependencies: ["CLinux"], swiftSettings: strict),
         // File descriptors, errors and the few system calls the programs need.
         .target(
             name: "SystemIO",
-            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLinux", "DisplayText", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         // gettext for every user-visible string.
         .target(name: "Localization", dependencies: ["CLinux"], swiftSettings: strict),
         // The sender (Packer) and the receiver (Unpacker) with their limits and confinement.
-        .target(name: "Filecopy", dependencies: ["CLinux", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
+        .target(name: "Filecopy", dependencies: ["CLinux", "DisplayText", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
         // qubes.OpenInVM: request block, service side, client side.
-        .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
+        .target(name: "OpenInVM", dependencies: ["DisplayText", "SystemIO", "Localization"], swiftSettings: strict),
         // qrexec's names and the service environment: pure, the only qrexec code the services link.
         .target(name: "Qrexec", swiftSettings: strict),
         // One qrexec-client-vm call as Qubes' front ends make it (the front ends only).
         .target(name: "QrexecClient", dependencies: ["Qrexec", "SystemIO", "Localization"], swiftSettings: strict),
         // The local stand-in: policy, sandboxed VMs, the ask prompt (qrexec-local and the dialogs).
-        .target(name: "QrexecLocal", dependencies: ["Qrexec", "QrexecClient", "DialogClient", "SystemIO", "Localization"], swiftSettings: strict),
+        .target(name: "QrexecLocal", dependencies: ["Qrexec", "QrexecClient", "DialogClient", "DisplayText", "SystemIO", "Localization"], swiftSettings: strict),
         // Starting the GTK helper's dialogs from programs that must not link GTK themselves.
         .target(name: "DialogClient", dependencies: ["SystemIO"], swiftSettings: strict),
 
-        .executableTarget(name: "qfile-agent", dependencies: ["Filecopy", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "qfile-agent", dependencies: ["CommandLineErrors", "Filecopy", argumentParser], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
-        .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
+        .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "DisplayText", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-copy", dependencies: ["DialogClient", "Filecopy", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
-        .executableTarget(name: "qrexec-local", dependencies: ["Qrexec", "QrexecClient", "QrexecLocal", argumentParser], swiftSettings: strict),
-        .executableTarget(name: "qopen-in-vm", dependencies: ["OpenInVM", argumentParser], swiftSettings: strict),
+            name: "qvm-copy", dependencies: ["DialogClient", "DisplayText", "Filecopy", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "qrexec-local", dependencies: ["CommandLineErrors", "Qrexec", "QrexecClient", "QrexecLocal", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "qopen-in-vm", dependencies: ["CommandLineErrors", "OpenInVM", argumentParser], swiftSettings: strict),
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-open-in-vm", dependencies: ["DialogClient", "OpenInVM", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
+            name: "qvm-open-in-vm", dependencies: ["CommandLineErrors", "DialogClient", "DisplayText", "OpenInVM", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
 
         // What the fuzz targets share: the replayer and the hand-off to libFuzzer.
         .target(name: "FuzzSupport", dependencies: ["SystemIO"], swiftSettings: strict),
@@ -70,16 +74,17 @@ let package = Package(
         // GTK 3 for the dialog helper only; no other program links it.
         .systemLibrary(name: "CGtk", pkgConfig: "gtk+-3.0", providers: [.apt(["libgtk-3-dev"])]),
         // The dialogs (target picker, progress, outcome, ask) and their models.
-        .target(name: "Dialogs", dependencies: ["CGtk", "Localization", "Qrexec", "QrexecLocal"], swiftSettings: strict),
+        .target(name: "Dialogs", dependencies: ["CGtk", "DisplayText", "Localization", "Qrexec", "QrexecLocal"], swiftSettings: strict),
         .executableTarget(
             name: "intervm-dialog", dependencies: [
-                "Dialogs", "Localization", "Qrexec", "SystemIO", .product(name: "SystemPackage", package: "swift-system"),
+                "CommandLineErrors", "Dialogs", "DisplayText", "Localization", "Qrexec", "SystemIO", .product(name: "SystemPackage", package: "swift-system"),
                 argumentParser,
             ], swiftSettings: strict),
 
         // Helpers for the test suites only: locating the built programs, running and joining them.
         .target(name: "TestSupport", dependencies: ["CLinux", "FilecopyWire"], swiftSettings: strict),
         .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),
+        .testTarget(name: "DisplayTextTests", dependencies: ["DisplayText"], swiftSettings: strict),
         .testTarget(
             name: "FilecopyTests", dependencies: ["Filecopy", "FilecopyWire", "SystemIO", "TestSupport"],
             swiftSettings: strict),

@@ -1,7 +1,7 @@
 import SystemIO
 import SystemPackage
 
-/// One line on stderr, prefixed with the program's name (write(2) on descriptor 2).
+/// One line on stderr, prefixed with the program's name (`printError`).
 public func printLine(program: String, _ message: String) {
-    try? FileDescriptor.standardError.writeFully(Array("\(program): \(message)\n".utf8))
+    printError(program + ": " + message)
 }

@@ -1,3 +1,4 @@
+import DisplayText
 import Glibc
 import Localization
 import SystemPackage
@@ -27,11 +28,11 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .cannotOpenOriginal(let path, let error):
-            tr("Cannot open \"%s\": %s.", path, Self.reason(error))
+            tr("Cannot open \"%s\": %s.", DisplayText.escaped(path), Self.reason(error))
         case .isDirectory(let path):
-            tr("\"%s\" is a folder: only single files can be opened in another VM.", path)
+            tr("\"%s\" is a folder: only single files can be opened in another VM.", DisplayText.escaped(path))
         case .notRegularFile(let path):
-            tr("\"%s\" is not a regular file: only regular files can be opened in another VM.", path)
+            tr("\"%s\" is not a regular file: only regular files can be opened in another VM.", DisplayText.escaped(path))
         case .sendFailed(let error):
             tr("Could not send the file to the other VM: %s.", Self.reason(error))
         case .receiveFailed(let error):

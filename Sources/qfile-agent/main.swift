@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineErrors
 import Filecopy
 import Glibc
 import Localization
@@ -37,7 +38,7 @@ struct QfileAgent: ParsableCommand {
 
     static func main() {
         Localization.setUp()
-        Self.main(nil)
+        Self.mainEscapingErrors()
     }
 
     func run() throws {

@@ -1,3 +1,4 @@
+import DisplayText
 import Filecopy
 import Glibc
 import Localization
@@ -44,7 +45,7 @@ struct Arguments {
                 if let inlineValue { return inlineValue }
                 guard let next = rest.popFirst() else {
                     // TRANSLATORS: %s is the option, e.g. --max-files.
-                    throw UsageError(tr("%s needs a value", key))
+                    throw UsageError(tr("%s needs a value", DisplayText.escaped(key)))
                 }
                 return next
             }
@@ -77,7 +78,7 @@ struct Arguments {
                 explicit.insert("on-conflict")
             default:
                 // TRANSLATORS: %s is the option given; --help is literal.
-                throw UsageError(tr("unknown option %s (see --help)", key))
+                throw UsageError(tr("unknown option %s (see --help)", DisplayText.escaped(key)))
             }
         }
         switch positional.count {
@@ -85,7 +86,7 @@ struct Arguments {
         case 2:
             guard let uid = uid_t(positional[0]) else {
                 // TRANSLATORS: UID is the usage line's placeholder; %s is what was given instead.
-                throw UsageError(tr("UID must be a number, not \"%s\"", positional[0]))
+                throw UsageError(tr("UID must be a number, not \"%s\"", DisplayText.escaped(positional[0])))
             }
             target = (uid, positional[1])
         default:

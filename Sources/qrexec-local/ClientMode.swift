@@ -22,7 +22,4 @@ enum ClientMode {
     }
 }
 
-func printError(_ line: String) {
-    let bytes = Array((line + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-}
+

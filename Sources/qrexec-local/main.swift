@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineErrors
 import Glibc
 import Localization
 import Qrexec
@@ -13,4 +14,4 @@ let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/"
 if invokedAs == ClientCall.clientName {
     exit(ClientMode.run(Array(CommandLine.arguments.dropFirst())))
 }
-QrexecLocal.main()
+QrexecLocal.mainEscapingErrors()

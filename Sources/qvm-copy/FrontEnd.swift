@@ -69,7 +69,7 @@ enum FrontEnd {
             return 1
         }
         guard status == .exited(0) else {
-            if let sentence = ClientCall.explanation(of: status, target: invocation.target) {
+            if let sentence = call.explanation(of: status) {
                 report(sentence, programName: name)
             }
             if invocation.operation == .move {
@@ -87,7 +87,6 @@ enum FrontEnd {
 
     /// One line on stderr, prefixed with the program's name.
     static func report(_ line: String, programName: String = "qvm-copy") {
-        let bytes = Array((programName + ": " + line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        printError(programName + ": " + line)
     }
 }

@@ -55,7 +55,7 @@ enum GuiTransfer {
             DialogHelper.showSuccess(successSummary(count: count, target: target, moving: moving))
             return 0
         case .finished(let status):
-            let sentence = ClientCall.explanation(of: status, target: target) ?? outcome.lastSentence
+            let sentence = call.explanation(of: status) ?? outcome.lastSentence
                 ?? (moving ? tr("The move failed.") : tr("The copy failed."))
             var details = outcome.errorText
             if moving { details += (details.isEmpty ? "" : "\n") + tr("Nothing was deleted.") }

@@ -1,3 +1,4 @@
+import DisplayText
 import Localization
 import Qrexec
 
@@ -67,7 +68,7 @@ struct Invocation: Sendable {
         }
         let target = targetFirst ? rest.removeFirst() : "@default"
         guard TargetName.isValidTarget(target) else {
-            return .usageError(tr("\"%s\" is not a valid VM name.", target))
+            return .usageError(tr("\"%s\" is not a valid VM name.", DisplayText.escaped(target)))
         }
         let files = rest.map(Self.droppingTrailingSlashes)
         return .run(

@@ -1,3 +1,4 @@
+import DisplayText
 import FilecopyWire
 import Glibc
 import Localization
@@ -37,12 +38,12 @@ struct Selection: Sendable {
             switch self {
             case .unsafeSymlink(let name, let target):
                 tr("Refusing to send the symbolic link \"%s\" -> \"%s\": it is absolute, leads out of the copied folder, or is not inside a copied folder. Nothing was sent; use --ignore-symlinks to leave links out.",
-                    name, target)
+                    DisplayText.escaped(name), DisplayText.escaped(target))
             case .invalidName(let name):
                 tr("Cannot send \"%s\": the name is not allowed (empty, \".\" or \"..\", a control character, or a part longer than 255 bytes). Nothing was sent.",
-                    name)
+                    DisplayText.escaped(name))
             case .unreadable(let path, let error):
-                tr("Cannot read \"%s\": %s. Nothing was sent.", path, String(describing: error))
+                tr("Cannot read \"%s\": %s. Nothing was sent.", DisplayText.escaped(path), String(describing: error))
             }
         }
     }

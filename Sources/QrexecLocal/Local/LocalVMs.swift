@@ -1,3 +1,4 @@
+import DisplayText
 import Qrexec
 import Glibc
 import SystemIO
@@ -138,11 +139,11 @@ public enum LocalVMError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidName(let name):
-            tr("\"%s\" is not a valid VM name (a letter, then letters, digits, _ . -, at most 31).", name)
-        case .alreadyExists(let name): tr("The VM \"%s\" already exists.", name)
-        case .missing(let name): tr("There is no VM named \"%s\".", name)
+            tr("\"%s\" is not a valid VM name (a letter, then letters, digits, _ . -, at most 31).", DisplayText.escaped(name))
+        case .alreadyExists(let name): tr("The VM \"%s\" already exists.", DisplayText.escaped(name))
+        case .missing(let name): tr("There is no VM named \"%s\".", DisplayText.escaped(name))
         // TRANSLATORS: a file path, then the system's error text.
-        case .system(let path, let error): tr("%s: %s", path, String(describing: error))
+        case .system(let path, let error): tr("%s: %s", DisplayText.escaped(path), String(describing: error))
         }
     }
 }
