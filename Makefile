@@ -78,6 +78,7 @@ build: deps mo
 
 check: deps mo check-po
 	python3 scripts/generate-name-allowlist.py --check
+	python3 scripts/check-doc-tests.py
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build

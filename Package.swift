@@ -1,8 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
-/// Our own targets build with every warning as an error (dependencies are left alone).
-let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+/// Our own targets build with every warning as an error (SwiftPM's own setting, not an unsafe
+/// flag, so the package can be depended on; dependencies are left alone).
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
