@@ -14,14 +14,14 @@ struct QfileAgent: ParsableCommand {
         abstract: tr("Send files and folders as a qubes.Filecopy stream on standard output."),
         discussion: tr(
             // TRANSLATORS: PATH is the arguments' placeholder; variable names are literal.
-            // "sent X/Y KB" quotes the progress line: write it as you translated that line.
             """
             Each PATH is sent under its last component; folders are sent with everything in \
             them. Symbolic links are sent as links, never followed; FIFOs, sockets and devices \
             are skipped. The receiving VM's answer is read from standard input.
 
-            Progress: PROGRESS_TYPE=console with FILECOPY_TOTAL_BYTES prints "sent X/Y KB" on \
-            standard error; PROGRESS_TYPE=gui with SAVED_FD_1 writes byte counts to that descriptor.
+            Progress: PROGRESS_TYPE=console with FILECOPY_TOTAL_BYTES redraws one progress line \
+            on standard error when it is a terminal; PROGRESS_TYPE=gui with SAVED_FD_1 writes \
+            byte counts to that descriptor.
 
             Exit status: 0 when the receiving VM confirmed the whole transfer, 1 when the \
             transfer failed, 64 for an invalid command line.
