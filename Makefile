@@ -31,7 +31,7 @@ release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
 
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
-HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
+HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog
 
 .PHONY: all build deps bench-deps check check-receiver check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
 

@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "qrexec-local", targets: ["qrexec-local"]),
         .executable(name: "qopen-in-vm", targets: ["qopen-in-vm"]),
         .executable(name: "vm-file-editor", targets: ["vm-file-editor"]),
+        .executable(name: "vm-url-opener", targets: ["vm-url-opener"]),
         .executable(name: "qvm-open-in-vm", targets: ["qvm-open-in-vm"]),
         .executable(name: "intervm-dialog", targets: ["intervm-dialog"]),
     ],
@@ -60,6 +61,7 @@ let package = Package(
         .executableTarget(name: "qrexec-local", dependencies: ["CommandLineErrors", "Qrexec", "QrexecClient", "QrexecLocal", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qopen-in-vm", dependencies: ["CommandLineErrors", "OpenInVM", argumentParser], swiftSettings: strict),
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
+        .executableTarget(name: "vm-url-opener", dependencies: ["Localization", "OpenInVM", "SystemIO"], swiftSettings: strict),
         .executableTarget(
             name: "qvm-open-in-vm", dependencies: ["CommandLineErrors", "DialogClient", "DisplayText", "OpenInVM", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
 

@@ -23,20 +23,22 @@ expected_layout() {
     echo "f 755 $p/bin/qrexec-local"
     for name in qvm-move qvm-copy-to-vm qvm-move-to-vm; do echo "l $p/bin/$name -> qvm-copy"; done
     echo "l $p/bin/qvm-open-in-dvm -> qvm-open-in-vm"
-    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor; do echo "f 755 $p/lib/qubes/$name"; done
+    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener; do echo "f 755 $p/lib/qubes/$name"; done
     if [ -x "$bin/intervm-dialog" ]; then
         echo "f 755 $p/lib/qubes/intervm-dialog"
         echo "f 644 $p/share/applications/intervm-dialog.desktop"
     fi
     echo "f 755 $etc/qubes-rpc/qubes.Filecopy"
     echo "f 755 $etc/qubes-rpc/qubes.OpenInVM"
+    echo "f 755 $etc/qubes-rpc/qubes.OpenURL"
     echo "f 644 $etc/qubes/rpc-config/qubes.Filecopy"
     echo "f 644 $etc/qubes/rpc-config/qubes.OpenInVM"
+    echo "f 644 $etc/qubes/rpc-config/qubes.OpenURL"
     echo "f 644 $p/share/doc/intervm-copy/examples/30-intervm.policy"
     for name in qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local; do
         echo "f 644 $p/share/man/man1/$name.1"
     done
-    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog; do echo "f 644 $p/share/man/man8/$name.8"; done
+    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog; do echo "f 644 $p/share/man/man8/$name.8"; done
     for name in qvm-copy qvm-open-in-vm qrexec-local; do
         echo "f 644 $p/share/bash-completion/completions/$name"
         echo "f 644 $p/share/zsh/vendor-completions/_$name"

@@ -22,7 +22,7 @@ s=$stage
 install -d "$s$BINDIR" "$s$QUBESLIBDIR"
 for p in qvm-copy qvm-open-in-vm qrexec-local; do install -m 0755 "$BIN_DIR/$p" "$s$BINDIR/$p"; done
 "$top/scripts/link-aliases.sh" "$s$BINDIR"
-for h in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog; do
+for h in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog; do
     if [ -x "$BIN_DIR/$h" ]; then
         install -m 0755 "$BIN_DIR/$h" "$s$QUBESLIBDIR/$h"
     elif [ "$h" = intervm-dialog ]; then

@@ -4,7 +4,7 @@ import Localization
 import SystemIO
 
 /// The program that answers a call in a local VM: the VM's own `rpc/SERVICE+ARG` or
-/// `rpc/SERVICE`, else one of the two services the project builds itself.
+/// `rpc/SERVICE`, else one of the services the project builds itself.
 public struct LocalService: Sendable, Equatable {
     /// The executable as seen from outside the sandbox.
     public var executable: String
@@ -45,6 +45,14 @@ public struct LocalService: Sendable, Equatable {
                 throw .noSuchService(tr("The service program vm-file-editor is not installed."))
             }
             return LocalService(executable: editor, arguments: [], isVMScript: false)
+        case "qubes.OpenURL":
+            guard environment.argument.isEmpty else {
+                throw .noSuchService(tr("qubes.OpenURL does not accept the argument \"%s\".", DisplayText.escaped(environment.argument)))
+            }
+            guard let opener = ProgramLocation.helper("vm-url-opener") else {
+                throw .noSuchService(tr("The service program vm-url-opener is not installed."))
+            }
+            return LocalService(executable: opener, arguments: [], isVMScript: false)
         default:
             throw .noSuchService(tr("The service %s does not exist in the VM \"%s\".", DisplayText.escaped(environment.fullName), DisplayText.escaped(vm)))
         }

@@ -21,12 +21,13 @@ public struct LocalVMs: Sendable {
         return home + "/.local/state/intervm"
     }
 
-    /// The policy Qubes ships for the two file services, written by `create` when none exists.
+    /// The policy Qubes ships for the file and URL services, written by `create` when none exists.
     public static let defaultPolicy = """
         # Written by qrexec-local. Qubes policy v5: SERVICE +ARG|* SOURCE TARGET ACTION [PARAMS]
         # The first matching rule across policy.d/*.policy (in name order) decides.
         qubes.Filecopy  *  @anyvm  @anyvm  ask
         qubes.OpenInVM  *  @anyvm  @dispvm allow
+        qubes.OpenURL   *  @anyvm  @dispvm allow
 
         """
 
