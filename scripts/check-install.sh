@@ -24,6 +24,7 @@ expected_layout() {
     for name in qvm-move qvm-copy-to-vm qvm-move-to-vm; do echo "l $p/bin/$name -> qvm-copy"; done
     echo "l $p/bin/qvm-open-in-dvm -> qvm-open-in-vm"
     for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener; do echo "f 755 $p/lib/qubes/$name"; done
+    echo "f 644 $p/share/applications/qvm-open-in-dvm.desktop"
     if [ -x "$bin/intervm-dialog" ]; then
         echo "f 755 $p/lib/qubes/intervm-dialog"
         echo "f 644 $p/share/applications/intervm-dialog.desktop"
@@ -253,6 +254,14 @@ if install_into "$root" /usr; then
     fi
     unset XDG_STATE_HOME XDG_CONFIG_HOME QREXEC_LOCAL_ROOT QREXEC_LOCAL_DOMAIN
 
+    if command -v desktop-file-validate >/dev/null; then
+        out=$(desktop-file-validate "$root/usr/share/applications/qvm-open-in-dvm.desktop" 2>&1)
+        if [ -z "$out" ]; then pass "qvm-open-in-dvm.desktop validates"; else fail "qvm-open-in-dvm.desktop" "$out"; fi
+    fi
+    check "qvm-open-in-dvm.desktop is hidden and hands its argument to the installed front end" \
+        grep -qx 'Exec=/usr/bin/qvm-open-in-dvm -- %u' "$root/usr/share/applications/qvm-open-in-dvm.desktop"
+    check "qvm-open-in-dvm.desktop handles http and https links" \
+        grep -q '^MimeType=x-scheme-handler/http;x-scheme-handler/https;' "$root/usr/share/applications/qvm-open-in-dvm.desktop"
     if [ -e "$root/usr/share/applications/intervm-dialog.desktop" ]; then
         if command -v desktop-file-validate >/dev/null; then
             out=$(desktop-file-validate "$root/usr/share/applications/intervm-dialog.desktop" 2>&1)

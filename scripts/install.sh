@@ -81,6 +81,14 @@ if [ -e "$s$QUBESLIBDIR/intervm-dialog" ]; then
     chmod 0644 "$s$DATADIR/applications/intervm-dialog.desktop"
 fi
 
+# qvm-open-in-dvm as a hidden application for links and documents, so that
+# `xdg-settings set default-web-browser qvm-open-in-dvm.desktop` sends links to a disposable VM.
+install -d "$s$DATADIR/applications"
+desktop=$top/data/qvm-open-in-dvm.desktop
+[ ! -f "$top/build/data/qvm-open-in-dvm.desktop" ] || desktop=$top/build/data/qvm-open-in-dvm.desktop
+sed "s|@BINDIR@|$BINDIR|g" "$desktop" >"$s$DATADIR/applications/qvm-open-in-dvm.desktop"
+chmod 0644 "$s$DATADIR/applications/qvm-open-in-dvm.desktop"
+
 # Translations, compiled by `make mo` into build/locale: one for each po/LANG.po (a catalogue
 # left in build/ by another checkout state is not shipped).
 for po in "$top"/po/*.po; do
