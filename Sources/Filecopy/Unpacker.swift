@@ -136,9 +136,8 @@ public struct Unpacker: ~Copyable {
             try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
         }
         defer { file.closeQuietly() }
-        if preallocates && length >= Self.largeFile {
-            _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
-        }
+        // Preallocated step by step behind the data, never the declared length up front.
+        var preallocation = preallocates && length >= Self.largeFile ? PreallocationStep(length: length) : nil
 
         var remaining = length
         while remaining > 0 {
@@ -147,6 +146,12 @@ public struct Unpacker: ~Copyable {
             }
             if got == 0 { throw ReceiveFailure(.truncatedInsideRecord, name.array) }
             remaining -= UInt64(got)
+            if let range = preallocation?.next(afterWriting: length - remaining) {
+                let supported = try failing(name) {
+                    try FileSystem.preallocate(file, offset: Int64(range.offset), length: Int64(range.length))
+                }
+                if !supported { preallocation = nil }
+            }
         }
         try failing(name) {
             try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
@@ -252,7 +257,7 @@ public struct Unpacker: ~Copyable {
 
     // MARK: - Helpers
 
-    /// Files of this size or more are preallocated.
+    /// Files of this size or more are preallocated (`PreallocationStep`).
     private static let largeFile: UInt64 = 1 << 20
 
     private mutating func countEntry() throws {
@@ -278,8 +283,8 @@ public struct Unpacker: ~Copyable {
 
     /// Refuses an entry the destination cannot hold (an inode, and `length` bytes of data in
     /// whole blocks) with ENOSPC, from its header: before it is created or any data is read
-    /// (`SpaceBudget`). Large files are also preallocated once created (but on tmpfs), so the
-    /// space is really theirs.
+    /// (`SpaceBudget`). Large files are also preallocated (but on tmpfs) as their data
+    /// arrives, a bounded step ahead of it (`PreallocationStep`).
     private mutating func reserveSpace(_ length: UInt64) throws {
         let fits = try failing(name) { try space.reserve(length: length) }
         guard fits else { throw ReceiveFailure(.noSpace, name.array) }
