@@ -11,12 +11,14 @@ import SystemPackage
 ///     on-conflict = rename                  # or fail (the default, as in Qubes)
 ///     max-bytes = 20G                       # K, M, G, T: powers of 1024
 ///     max-files = 100000
+///     idle-timeout = 600                    # seconds without data from the sender; 0: none
 public struct ReceiverSettings: Sendable, Equatable {
     /// Base folder for incoming files; nil means `~/QubesIncoming`.
     public var incomingDirectory: String?
     public var onConflict: ConflictPolicy?
     public var maxBytes: UInt64?
     public var maxFiles: UInt64?
+    public var idleTimeout: UInt32?
 
     public init() {}
 
@@ -80,6 +82,12 @@ public struct ReceiverSettings: Sendable, Equatable {
                     throw fail(tr("max-files must be a whole number"))
                 }
                 maxFiles = count
+            case "idle-timeout":
+                guard let seconds = UInt32(value) else {
+                    // TRANSLATORS: idle-timeout is the setting's literal name.
+                    throw fail(tr("idle-timeout must be a whole number of seconds"))
+                }
+                idleTimeout = seconds
             default:
                 // TRANSLATORS: %s is the setting's name as written in the file.
                 throw fail(tr("unknown setting \"%s\"", TransferFailure.displayName(key.utf8)))
@@ -93,6 +101,7 @@ public struct ReceiverSettings: Sendable, Equatable {
         if let onConflict, !explicit.contains("on-conflict") { result.onConflict = onConflict }
         if let maxBytes, !explicit.contains("max-bytes") { result.maxBytes = maxBytes }
         if let maxFiles, !explicit.contains("max-files") { result.maxFiles = maxFiles }
+        if let idleTimeout, !explicit.contains("idle-timeout") { result.idleTimeout = idleTimeout }
         return result
     }
 

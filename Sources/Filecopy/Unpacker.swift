@@ -43,7 +43,7 @@ public struct Unpacker: ~Copyable {
         resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?,
         onEntry: ((ArraySlice<UInt8>) -> Void)? = nil
     ) {
-        reader = StreamReader(input: input)
+        reader = StreamReader(input: input, idleTimeout: options.idleTimeout)
         self.destination = destination
         self.options = options
         self.resolver = resolver
@@ -83,6 +83,9 @@ public struct Unpacker: ~Copyable {
     }
 
     private var lastNameCopy: [UInt8]? { hasLastName ? lastName.array : nil }
+
+    /// Whether the transfer ended because the sender sent nothing for `idleTimeout` seconds.
+    public var senderWentSilent: Bool { reader.senderWentSilent }
 
     // MARK: - One entry
 
@@ -141,8 +144,14 @@ public struct Unpacker: ~Copyable {
 
         var remaining = length
         while remaining > 0 {
-            let got = try reader.consume(upTo: Int(min(remaining, UInt64(StreamReader.bufferSize)))) { [name] chunk in
-                try failing(name) { try file.writeFully(chunk) }
+            let got: Int
+            do {
+                got = try reader.consume(upTo: Int(min(remaining, UInt64(StreamReader.bufferSize)))) { [name] chunk in
+                    try failing(name) { try file.writeFully(chunk) }
+                }
+            } catch {
+                // A silent sender (ETIMEDOUT) or a failed read: the answer names this file.
+                throw ReceiveFailure(error, name.array)
             }
             if got == 0 { throw ReceiveFailure(.truncatedInsideRecord, name.array) }
             remaining -= UInt64(got)

@@ -122,7 +122,9 @@ var unpacker = Unpacker(
     input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
     onEntry: arguments.verbose ? { name in printError(fill(texts.received, [TransferFailure.displayName(Array(name))])) } : nil)
 let result = unpacker.receive()
-if !result.code.isSuccess {
+if unpacker.senderWentSilent {
+    printError("qfile-unpacker: " + fill(texts.senderWentSilent, [String(options.idleTimeout)]))
+} else if !result.code.isSuccess {
     // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
     let code = String(describing: result.code)
     let message = result.lastName.map {

@@ -157,4 +157,21 @@ struct FaultDiskReservationTests {
         #expect(try disk.listing() == "")
         #expect(try #require(disk.noted("after")) >= before - min(before, 64 << 10), "space still taken after the end")
     }
+
+    /// Issue 14 item 3: on a disk file system too, a sender that goes silent mid-body is ended
+    /// by the idle timeout (110) and the unnamed file's blocks are all free again.
+    @Test(.enabled(if: canMountExt4, "needs root, mkfs.ext4, unshare and a loop device"))
+    func silentSenderLeavesNothingOnDisk() throws {
+        let disk = try Ext4Receiver(["--idle-timeout", "1"])
+        // Sent at once (the header and name fit the pipe before the receiver starts): the
+        // timeout runs from the last byte, whenever that is.
+        disk.send(Self.stalledStream(length: 200 << 20, sent: 3 << 20))
+        let before = try disk.freeBefore()
+        let (status, result) = try disk.outcome()
+        #expect(status == 110, "\(disk.shell.stderr)")
+        #expect(result.code == .timedOut)
+        #expect(result.lastName == Array("big.bin".utf8))
+        #expect(try disk.listing() == "")
+        #expect(try #require(disk.noted("after")) >= before - min(before, 64 << 10), "space still taken after the end")
+    }
 }
