@@ -188,7 +188,7 @@ if install_into "$root" /usr; then
         check "man qvm-copy mentions $needle" grep -q "$needle" <<<"$text"
     done
     text=$(man_text 8 qfile-unpacker)
-    for needle in 'incoming-dir' 'on-conflict' 'max-bytes' 'max-files' '/etc/intervm/receiver.conf'; do
+    for needle in 'incoming-dir' 'on-conflict' 'max-bytes' 'max-files' 'idle-timeout' '/etc/intervm/receiver.conf'; do
         check "man qfile-unpacker documents $needle" grep -q -- "$needle" <<<"$text"
     done
 
