@@ -1,4 +1,5 @@
 import DialogClient
+import Filecopy
 import Glibc
 import Localization
 import Qrexec
@@ -59,13 +60,16 @@ enum FrontEnd {
             target: invocation.target,
             service: selection.needsAllowAllNames ? "qubes.Filecopy+allow-all-names" : "qubes.Filecopy",
             localProgram: agent,
-            localArguments: (invocation.ignoreSymlinks ? ["--ignore-symlinks"] : []) + ["--"] + invocation.files)
+            localArguments: invocation.agentArguments)
         let status: ExitStatus
         do {
             status = try call.run()
         } catch {
             report(String(describing: error), programName: name)
             return 1
+        }
+        if invocation.operation == .move && status == .exited(Packer.sourcesKeptStatus) {
+            return 1  // it arrived; the sender named what it kept
         }
         guard status == .exited(0) else {
             if let sentence = ClientCall.explanation(of: status, target: invocation.target) {
@@ -75,11 +79,6 @@ enum FrontEnd {
                 report(tr("Nothing was deleted."), programName: name)
             }
             return status.shellStatus
-        }
-        if invocation.operation == .move {
-            let kept = SourceRemoval.removeSent(selection)
-            for line in kept { report(line, programName: name) }
-            if !kept.isEmpty { return 1 }
         }
         return 0
     }
