@@ -1,3 +1,4 @@
+import Filecopy
 import FilecopyWire
 import Glibc
 import Localization
@@ -5,7 +6,8 @@ import SystemIO
 import SystemPackage
 
 /// The files as the sender will see them, checked before anything is sent: the names it
-/// will put on the wire, the symbolic links it will send, the total size.
+/// will put on the wire, the symbolic links it will send, that every file can be opened for
+/// reading and every folder listed, the total size.
 struct Selection: Sendable {
     /// Bytes of regular-file data (`FILECOPY_TOTAL_BYTES`).
     var totalBytes: UInt64 = 0
@@ -27,13 +29,14 @@ struct Selection: Sendable {
                 tr("Cannot send \"%s\": the name is not allowed (empty, \".\" or \"..\", a control character, or a part longer than 255 bytes). Nothing was sent.",
                     name)
             case .unreadable(let path, let error):
-                tr("Cannot read \"%s\": %s. Nothing was sent.", path, String(describing: error))
+                tr("Cannot read \"%s\": %s. Nothing was sent.", TransferFailure.displayName(Array(path.utf8)), String(describing: error))
             }
         }
     }
 
-    /// Walks every path as the sender will (lstat(2), never following symbolic links) and
-    /// checks each name and link with the receiver's rules.
+    /// Walks every path as the sender will (lstat(2), never following symbolic links), checks
+    /// each name and link with the receiver's rules, opens each regular file for reading and
+    /// lists each folder: a selection that passes was all readable a moment before sending.
     static func check(_ paths: [String], ignoreSymlinks: Bool) throws(Problem) -> Selection {
         var walker = Walker(ignoreSymlinks: ignoreSymlinks, selection: Selection())
         for path in paths {
@@ -86,6 +89,11 @@ private struct Walker {
         try checkName(wireName, display: display)
         switch type {
         case S_IFREG:
+            do {
+                try FileSystem.checkReadable(name, in: parent)
+            } catch {
+                throw .unreadable(display, error as? Errno ?? .ioError)
+            }
             selection.totalBytes = selection.totalBytes.addingReportingOverflow(UInt64(info.st_size)).partialValue
         case S_IFLNK:
             try checkSymlink(name, in: parent, wireName: wireName, display: display)
