@@ -20,6 +20,8 @@ struct SentRemoval {
     /// The folder the current argument's entry is in; nil when it can no longer be opened or
     /// is not the folder it was sent from.
     private var argumentFolder: FileDescriptor?
+    /// The current argument's folder no longer exists: its entry went with it, nothing to keep.
+    private var argumentFolderGone = false
     /// How an argument's entry is shown: the folder as given, then the name.
     private var argumentPrefix: [UInt8] = []
     /// Depth of a folder's subtree being passed over (it was not opened: gone, replaced or
@@ -70,7 +72,14 @@ struct SentRemoval {
         argumentFolder?.closeQuietly()
         argumentFolder = nil
         argumentPrefix = folder == [UInt8(ascii: ".")] ? [] : folder + (folder.last == UInt8(ascii: "/") ? [] : [UInt8(ascii: "/")])
-        guard let opened = try? FileSystem.openFolderPath(folder) else { return }
+        let opened: FileDescriptor
+        do {
+            opened = try FileSystem.openFolderPath(folder)
+            argumentFolderGone = false
+        } catch {
+            argumentFolderGone = (error as? Errno) == .noSuchFileOrDirectory
+            return
+        }
         guard let found = try? FileSystem.status(of: opened), UInt64(found.st_dev) == device, UInt64(found.st_ino) == inode else {
             opened.closeQuietly()
             return
@@ -80,7 +89,7 @@ struct SentRemoval {
 
     private mutating func removeFile(_ name: [UInt8], state: SentState) {
         let shown = display(name)
-        guard let parent = currentFolder else { return keep(name, shown) }
+        guard let parent = currentFolder else { return argumentFolderGone ? () : keep(name, shown) }
         let found: stat
         do {
             found = try FileSystem.status(of: name, in: parent)
@@ -99,7 +108,7 @@ struct SentRemoval {
         let shown = display(name)
         guard let parent = currentFolder else {
             skipping = 1
-            return keep(name, shown)
+            return argumentFolderGone ? () : keep(name, shown)
         }
         do {
             let opened = try FileSystem.openDirectory(name, in: parent)

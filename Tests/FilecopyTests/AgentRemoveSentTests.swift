@@ -115,6 +115,16 @@ import TestSupport
         #expect(finished.stderr.split(separator: "\n").count == 1)
     }
 
+    /// Issue 14 item 1: an argument whose folder went with an earlier argument (`d d/f`) is
+    /// gone, not kept: nothing to name.
+    @Test func argumentInsideAnEarlierOneIsNotReportedAsKept() throws {
+        let folder = try makeSources()
+        let finished = try move(["d", "d/f"], in: folder) {}
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(finished.stderr.isEmpty, "\(finished.stderr)")
+        #expect(try entries(folder) == ["top.txt"])
+    }
+
     /// Issue 14 item 1: a failed transfer removes nothing.
     @Test func failedTransferRemovesNothing() throws {
         let folder = try makeSources()
