@@ -69,7 +69,9 @@ enum FrontEnd {
             return 1
         }
         if invocation.operation == .move && status == .exited(Packer.sourcesKeptStatus) {
-            return 1  // it arrived; the sender named what it kept
+            // It arrived; the sender removed the rest and named what it kept.
+            report(tr("The files arrived, but some sources could not be deleted."), programName: name)
+            return 1
         }
         guard status == .exited(0) else {
             if let sentence = ClientCall.explanation(of: status, target: invocation.target) {

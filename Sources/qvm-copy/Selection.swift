@@ -16,7 +16,7 @@ struct Selection: Sendable {
 
     /// Why the selection cannot be sent; nothing has been sent then.
     enum Problem: Error, CustomStringConvertible {
-        case unsafeSymlink(name: String, target: String)
+        case unsafeSymlink(name: String, target: [UInt8])
         case invalidName(String)
         case unreadable(String, Errno)
 
@@ -24,14 +24,17 @@ struct Selection: Sendable {
             switch self {
             case .unsafeSymlink(let name, let target):
                 tr("Refusing to send the symbolic link \"%s\" -> \"%s\": it is absolute, leads out of the copied folder, or is not inside a copied folder. Nothing was sent; use --ignore-symlinks to leave links out.",
-                    name, target)
+                    Self.shown(name), TransferFailure.displayName(target))
             case .invalidName(let name):
                 tr("Cannot send \"%s\": the name is not allowed (empty, \".\" or \"..\", a control character, or a part longer than 255 bytes). Nothing was sent.",
-                    name)
+                    Self.shown(name))
             case .unreadable(let path, let error):
-                tr("Cannot read \"%s\": %s. Nothing was sent.", TransferFailure.displayName(Array(path.utf8)), String(describing: error))
+                tr("Cannot read \"%s\": %s. Nothing was sent.", Self.shown(path), String(describing: error))
             }
         }
+
+        /// A name as messages show it: escaped, so it can neither forge a line nor hide.
+        static func shown(_ name: String) -> String { TransferFailure.displayName(Array(name.utf8)) }
     }
 
     /// Walks every path as the sender will (lstat(2), never following symbolic links), checks
@@ -142,7 +145,7 @@ private struct Walker {
         let target = Array(buffer[..<count])
         if SymlinkRules.isSafe(name: wireName, untrustedTarget: target, allowAllNames: false) { return }
         guard SymlinkRules.isSafe(name: wireName, untrustedTarget: target, allowAllNames: true) else {
-            throw .unsafeSymlink(name: display, target: String(decoding: target, as: UTF8.self))
+            throw .unsafeSymlink(name: display, target: target)
         }
         selection.needsAllowAllNames = true
     }

@@ -33,4 +33,24 @@ import TestSupport
         #expect(result.stderr.contains("Nothing was sent"), "\(result.stderr)")
         #expect(!vms.exists(vms.incoming("personal", from: "work") + "/ok.txt"), "\(result.stderr)")
     }
+
+    /// Issue 14 item 9: the name in that message is escaped: a newline in it cannot start a
+    /// line of its own.
+    @Test(.enabled(if: getuid() == 0, "needs root"))
+    func unreadableNameIsEscaped() throws {
+        let vms = try LocalVMsFixture(vms: ["work", "personal"], policy: "qubes.Filecopy * work personal allow\n")
+        let home = vms.home("work")
+        try vms.write("secret\n", to: home + "/two\nlines.txt")
+        #expect(chmod(vms.scratch.path, 0o755) == 0)
+        #expect(try run(["/bin/chown", "-R", "65534:65534", vms.root]).status == 0)
+        #expect(chmod(home + "/two\nlines.txt", 0o000) == 0)
+
+        let result = try run(
+            ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", LocalVMsFixture.qrexecLocal,
+             "--root", vms.root, "run", "--no-sandbox", "work", "--", "qvm-copy-to-vm", "personal", "two\nlines.txt"])
+
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("\"two\\nlines.txt\""), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
 }
