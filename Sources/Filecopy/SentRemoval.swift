@@ -24,6 +24,15 @@ struct SentRemoval {
     private var argumentFolderGone = false
     /// How an argument's entry is shown: the folder as given, then the name.
     private var argumentPrefix: [UInt8] = []
+    /// For files with more than one name: the ctime each had right after this removal took
+    /// one of its names away (that unlink changes it), so the other names still match.
+    private var ctimeAfterOurUnlink: [FileKey: (seconds: Int64, nanoseconds: Int64)] = [:]
+
+    private struct FileKey: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
     /// Depth of a folder's subtree being passed over (it was not opened: gone, replaced or
     /// unreadable, and said so once).
     private var skipping = 0
@@ -96,12 +105,38 @@ struct SentRemoval {
         } catch {
             return noteFailure(name, shown, error)
         }
-        guard SentState(found) == state else { return keep(name, shown) }
+        guard isAsSent(SentState(found), state) else { return keep(name, shown) }
         do {
-            try FileSystem.remove(name, in: parent, isDirectory: false)
+            if found.st_nlink > 1 {
+                try removeOneOfSeveralNames(name, in: parent, found: SentState(found))
+            } else {
+                try FileSystem.remove(name, in: parent, isDirectory: false)
+            }
         } catch {
             noteFailure(name, shown, error)
         }
+    }
+
+    /// `found` equals what was sent, or differs only by the ctime this removal gave it by
+    /// unlinking another of its names.
+    private func isAsSent(_ found: SentState, _ sent: SentState) -> Bool {
+        if found == sent { return true }
+        guard let ours = ctimeAfterOurUnlink[FileKey(device: found.device, inode: found.inode)] else { return false }
+        var expected = sent
+        (expected.ctime, expected.ctimeNanoseconds) = ours
+        return found == expected
+    }
+
+    /// Unlinks one name of a file that has others, holding the file (O_PATH) across the unlink
+    /// to learn the ctime the unlink gave it.
+    private mutating func removeOneOfSeveralNames(_ name: [UInt8], in parent: FileDescriptor, found: SentState) throws {
+        let held = try? FileSystem.openEntry(name, in: parent)
+        defer { held?.closeQuietly() }
+        try FileSystem.remove(name, in: parent, isDirectory: false)
+        guard let held, let after = try? FileSystem.status(of: held) else { return }
+        let state = SentState(after)
+        guard state.isSameEntry(as: found) else { return }
+        ctimeAfterOurUnlink[FileKey(device: state.device, inode: state.inode)] = (state.ctime, state.ctimeNanoseconds)
     }
 
     private mutating func enterFolder(_ name: [UInt8], device: UInt64, inode: UInt64) {

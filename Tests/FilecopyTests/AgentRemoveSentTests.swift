@@ -125,6 +125,19 @@ import TestSupport
         #expect(try entries(folder) == ["top.txt"])
     }
 
+    /// Issue 14 item 1: two names of one file (a hard link) both go: removing the first
+    /// changes the file's ctime, and that change, made by the move itself, is not a reason to
+    /// keep the second.
+    @Test func hardLinkedNamesAreAllRemoved() throws {
+        let folder = try makeSources()
+        #expect(link(folder("d/f"), folder("d/sub/f-again")) == 0)
+        #expect(link(folder("d/f"), folder("top-link.txt")) == 0)
+        let finished = try move(["d", "top-link.txt", "top.txt"], in: folder) {}
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(finished.stderr.isEmpty, "\(finished.stderr)")
+        #expect(try entries(folder).isEmpty)
+    }
+
     /// Issue 14 item 1: a failed transfer removes nothing.
     @Test func failedTransferRemovesNothing() throws {
         let folder = try makeSources()
