@@ -33,6 +33,12 @@ struct QfileAgent: ParsableCommand {
     @Flag(name: .shortAndLong, help: ArgumentHelp(tr("Say which entries were skipped.")))
     var verbose = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            tr("Once the receiving VM confirmed the transfer, delete what was sent if it is still exactly as it was sent (for qvm-move); exit status 3 when something was kept.")))
+    var removeSent = false
+
     @Argument(help: ArgumentHelp(tr("Files and folders to send."), valueName: "path"))
     var paths: [String]
 
@@ -43,7 +49,7 @@ struct QfileAgent: ParsableCommand {
 
     func run() throws {
         let packer = Packer(
-            options: PackerOptions(ignoreSymlinks: ignoreSymlinks, verbose: verbose),
+            options: PackerOptions(ignoreSymlinks: ignoreSymlinks, verbose: verbose, recordSent: removeSent),
             progress: SenderProgress.fromEnvironment())
         do {
             try packer.send(Self.rawPaths(parsed: paths))
@@ -51,12 +57,16 @@ struct QfileAgent: ParsableCommand {
             printError("qfile-agent: " + failure.description)
             throw ExitCode(1)
         }
+        guard removeSent else { return }
+        let outcome = packer.removeSent()
+        for sentence in outcome.sentences { printError("qfile-agent: " + sentence) }
+        if !outcome.isComplete { throw ExitCode(Packer.sourcesKeptStatus) }
     }
 
     /// The PATH arguments as the raw bytes of argv: file names need not be valid UTF-8, and
     /// the parsed Strings would have replaced such bytes.
     static func rawPaths(parsed: [String]) -> [[UInt8]] {
-        let flags: Set<String> = ["--ignore-symlinks", "--verbose", "-v"]
+        let flags: Set<String> = ["--ignore-symlinks", "--remove-sent", "--verbose", "-v"]
         var result: [[UInt8]] = []
         var afterTerminator = false
         for index in 1..<Int(CommandLine.argc) {

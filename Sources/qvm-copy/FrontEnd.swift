@@ -1,4 +1,5 @@
 import DialogClient
+import Filecopy
 import Glibc
 import Localization
 import Qrexec
@@ -60,12 +61,17 @@ enum FrontEnd {
             target: invocation.target,
             service: selection.needsAllowAllNames ? "qubes.Filecopy+allow-all-names" : "qubes.Filecopy",
             localProgram: agent,
-            localArguments: (invocation.ignoreSymlinks ? ["--ignore-symlinks"] : []) + ["--"] + invocation.files)
+            localArguments: invocation.agentArguments)
         let status: ExitStatus
         do {
             status = try call.run()
         } catch {
             report(String(describing: error), programName: name)
+            return 1
+        }
+        if invocation.operation == .move && status == .exited(Packer.sourcesKeptStatus) {
+            // It arrived; the sender removed the rest and named what it kept.
+            report(tr("The files arrived, but some sources could not be deleted."), programName: name)
             return 1
         }
         guard status == .exited(0) else {
@@ -76,11 +82,6 @@ enum FrontEnd {
                 report(tr("Nothing was deleted."), programName: name)
             }
             return status.shellStatus
-        }
-        if invocation.operation == .move {
-            let kept = SourceRemoval.removeSent(selection)
-            for line in kept { report(line, programName: name) }
-            if !kept.isEmpty { return 1 }
         }
         return 0
     }

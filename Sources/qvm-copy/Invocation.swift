@@ -77,6 +77,11 @@ struct Invocation: Sendable {
                 ignoreSymlinks: ignoreSymlinks))
     }
 
+    /// qfile-agent's arguments: a move has the sender remove what it sent, once it arrived.
+    var agentArguments: [String] {
+        (ignoreSymlinks ? ["--ignore-symlinks"] : []) + (operation == .move ? ["--remove-sent"] : []) + ["--"] + files
+    }
+
     /// `dir/` and `dir//` name `dir`; `/` stays `/`.
     static func droppingTrailingSlashes(_ path: String) -> String {
         var result = Substring(path)
