@@ -183,15 +183,26 @@ import TestSupport
         }
     }
 
-    @Test func progressUsesThePreCheckTotal() throws {
+    /// Issue 15 item 7: through a pipe (a log), no progress at all; on a terminal the line
+    /// counts against the pre-check's total and ends at 100%; --without-progress shows none.
+    @Test(.enabled(if: access("/usr/bin/script", X_OK) == 0, "needs script(1) from util-linux"))
+    func progressUsesThePreCheckTotalOnATerminalOnly() throws {
         let vms = try makeVMs()
         try Data(count: 2 * 1024 * 1024).write(to: URL(fileURLWithPath: vms.home("work") + "/big.bin"))
-        let shown = try vms.run(as: "work", ["qvm-copy-to-vm", "personal", "big.bin"])
-        #expect(shown.status == 0)
-        #expect(shown.stderr.contains("/2048 KB"), "\(shown.stderr)")
-        let quiet = try vms.run(as: "work", ["qvm-copy-to-vm", "--without-progress", "personal", "file.txt"])
-        #expect(quiet.status == 0)
-        #expect(!quiet.stderr.contains("KB"), "\(quiet.stderr)")
+        try Data(count: 2 * 1024 * 1024).write(to: URL(fileURLWithPath: vms.home("work") + "/big2.bin"))
+        let piped = try vms.run(as: "work", ["qvm-copy-to-vm", "personal", "big.bin"])
+        #expect(piped.status == 0)
+        #expect(piped.stderr.isEmpty, "\(piped.stderr.debugDescription)")
+        func onTerminal(_ arguments: String) throws -> String {
+            let command = "'\(LocalVMsFixture.qrexecLocal)' --root '\(vms.root)' run work -- qvm-copy-to-vm \(arguments)"
+            let finished = try TestSupport.run(["/usr/bin/script", "-qefc", command, "/dev/null"])
+            #expect(finished.status == 0, "\(finished.stderr)")
+            return String(decoding: finished.stdout, as: UTF8.self)
+        }
+        let shown = try onTerminal("personal big2.bin")
+        #expect(shown.contains("100%  2.1 MB of 2.1 MB"), "\(shown.debugDescription)")
+        let quiet = try onTerminal("--without-progress personal file.txt")
+        #expect(!quiet.contains("%"), "\(quiet.debugDescription)")
     }
 
     @Test func guiProgressGoesToStandardOutput() throws {
