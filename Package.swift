@@ -53,7 +53,8 @@ let package = Package(
         // Starting the GTK helper's dialogs from programs that must not link GTK themselves.
         .target(name: "DialogClient", dependencies: ["SystemIO"], swiftSettings: strict),
 
-        .executableTarget(name: "qfile-agent", dependencies: ["CommandLineErrors", "Filecopy", argumentParser], swiftSettings: strict),
+        // The sender is on every transfer's path: no argument parser, no Foundation.
+        .executableTarget(name: "qfile-agent", dependencies: ["DisplayText", "Filecopy", "Localization", "SystemIO", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
         .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "DisplayText", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
