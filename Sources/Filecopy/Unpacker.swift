@@ -20,6 +20,8 @@ public struct Unpacker: ~Copyable {
     private let linker: UnnamedFileLinker
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
+    /// Where `--on-conflict rename` resumes for a name seen before.
+    private let nextAlternatives = NextAlternatives()
     private var bytesReceived: UInt64 = 0
     private var entriesReceived: UInt64 = 0
     /// What the destination can still take (inodes, and data in whole blocks).
@@ -287,26 +289,30 @@ public struct Unpacker: ~Copyable {
 
     /// Creates the current entry with `make`, which fails with EEXIST rather than replace
     /// anything: first under its own leaf name (`make(nil)`); with `--on-conflict rename`, then
-    /// under `leaf (1).ext`, `leaf (2).ext`, ... (`make(alternative)`).
+    /// under `leaf (1).ext`, `leaf (2).ext`, ... (`make(alternative)`), starting after the last
+    /// alternative this transfer used for the same name (`NextAlternatives`).
     private func publish(_ make: (_ alternativeLeaf: [UInt8]?) throws -> Void) throws {
-        var attempt = 0
-        while true {
+        do {
+            return try make(nil)
+        } catch Errno.fileExists where options.onConflict == .rename {
+            // Look for a free alternative below.
+        } catch {
+            throw ReceiveFailure(error, name.array)
+        }
+        var attempt = nextAlternatives.firstAttempt(for: name.bytes)
+        while attempt <= ConflictNames.maxAttempts {
+            guard let alternative = ConflictNames.alternative(for: name.leaf, attempt: attempt) else { break }
             do {
-                if attempt == 0 {
-                    try make(nil)
-                } else {
-                    guard let next = ConflictNames.alternative(for: name.leaf, attempt: attempt) else {
-                        throw ReceiveFailure(.exists, name.array)
-                    }
-                    try make(next)
-                }
+                try make(alternative)
+                nextAlternatives.remember(name.bytes, used: attempt)
                 return
-            } catch Errno.fileExists where options.onConflict == .rename && attempt < ConflictNames.maxAttempts {
+            } catch Errno.fileExists {
                 attempt += 1
             } catch {
                 throw ReceiveFailure(error, name.array)
             }
         }
+        throw ReceiveFailure(.exists, name.array)
     }
 }
 
