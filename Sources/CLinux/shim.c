@@ -154,7 +154,17 @@ struct csys_cap_data {
     uint32_t effective, permitted, inheritable;
 };
 
+int csys_drop_capability_bounding_set(void) {
+    // Every capability up to the kernel's last one; past it PR_CAPBSET_DROP answers EINVAL.
+    for (unsigned long cap = 0;; cap++) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return errno == EINVAL && cap > 0 ? 0 : -1;
+    }
+}
+
 int csys_drop_all_capabilities(void) {
+    // The bounding set needs CAP_SETPCAP, so it goes first; without it there is nothing to drop.
+    (void)csys_drop_capability_bounding_set();
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return -1;
     struct csys_cap_header header = {.version = 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */};
     struct csys_cap_data data[2];
     memset(data, 0, sizeof data);

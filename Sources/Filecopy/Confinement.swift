@@ -6,7 +6,8 @@ import SystemPackage
 
 /// Shuts the receiver in before it reads the first byte: a chroot into the destination (as
 /// root, then dropping to the receiving user; unprivileged, inside a new user and mount
-/// namespace), no_new_privs, and a Landlock ruleset that allows writes only beneath it.
+/// namespace), every capability dropped (bounding set included), no_new_privs, and a Landlock
+/// ruleset that allows writes only beneath it.
 /// Each layer that the kernel refuses is skipped with a note; the others still hold.
 public enum Confinement {
     /// What was put in place, and notes on what could not be.
@@ -41,16 +42,22 @@ public enum Confinement {
         if geteuid() == 0 {
             try chrootInto(destination)
             report.chroot = true
+            // The bounding set needs CAP_SETPCAP, which setuid(2) takes away: drop it first.
+            _ = try syscallRetrying { csys_drop_capability_bounding_set() }
             if let identity, identity.uid != 0 { try drop(to: identity) }
+            // Receiving as root too: uid 0 without a capability is just another file owner.
+            _ = try syscallRetrying { csys_drop_all_capabilities() }
         } else {
             do {
                 try enterUserNamespace()
                 try chrootInto(destination)
-                _ = csys_drop_all_capabilities()
                 report.chroot = true
             } catch {
                 report.notes.append(fill(notes.noChroot, [String(describing: error)]))
             }
+            // Whatever the user namespace gave (bounding set included), and any ambient or
+            // inheritable capability inherited.
+            _ = try syscallRetrying { csys_drop_all_capabilities() }
         }
         if csys_set_no_new_privs() == 0 {
             report.noNewPrivileges = true

@@ -39,7 +39,8 @@ public struct Unpacker: ~Copyable {
     private let onEntry: ((ArraySlice<UInt8>) -> Void)?
 
     /// `procFD`, `/proc/self/fd` opened before confinement (or nil), is taken over: it is
-    /// closed as soon as a file has been linked without it (`UnnamedFileLinker`).
+    /// closed at once where linkat(AT_EMPTY_PATH) works for the confined process, else as soon
+    /// as a file has been linked without it (`UnnamedFileLinker`).
     public init(
         input: FileDescriptor, destination: FileDescriptor, options: ReceiveOptions,
         resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?,
@@ -50,6 +51,7 @@ public struct Unpacker: ~Copyable {
         self.options = options
         self.resolver = resolver
         linker = UnnamedFileLinker(procFD: procFD, owningProcFD: true)
+        linker.releaseProcFolderIfUnneeded(probingIn: destination)
         self.onEntry = onEntry
         space = SpaceBudget(destination: destination)
         preallocates = !FileSystem.isOnTmpfs(destination)

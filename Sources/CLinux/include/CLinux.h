@@ -53,7 +53,13 @@ void csys_close_from(int lowest);
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int csys_set_no_new_privs(void);
 
-/// Clears every capability set of the calling thread (capset(2)).
+/// Drops every capability from the bounding set (prctl PR_CAPBSET_DROP), so that no later
+/// execve can bring one back. Needs CAP_SETPCAP; returns 0 or -1 with errno.
+int csys_drop_capability_bounding_set(void);
+
+/// Clears every capability of the calling thread: the bounding set as far as it may
+/// (`csys_drop_capability_bounding_set`), the ambient set, then effective, permitted and
+/// inheritable (capset(2)). Returns 0 or -1 with errno.
 int csys_drop_all_capabilities(void);
 
 /// unshare(CLONE_NEWUSER | CLONE_NEWNS).
