@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -55,6 +57,9 @@ int csys_is_on_tmpfs(int fd) {
     struct statfs info;
     return fstatfs(fd, &info) == 0 && info.f_type == CSYS_TMPFS_MAGIC;
 }
+int csys_flock(int fd, int operation) { return flock(fd, operation); }
+long csys_getrandom(void *buffer, size_t count) { return (long)getrandom(buffer, count, 0); }
+
 int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
     return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
 }
@@ -95,7 +100,7 @@ int csys_landlock_abi(void) {
     return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, 1U /* VERSION */);
 }
 
-int csys_landlock_confine_to(int allowed_dirfd, int abi) {
+int csys_landlock_confine_to(int allowed_dirfd, int abi, int allow_remove_files) {
     if (abi < 1) {
         errno = EOPNOTSUPP;
         return -1;
@@ -118,10 +123,13 @@ int csys_landlock_confine_to(int allowed_dirfd, int abi) {
     if (ruleset < 0) return -1;
 
     // Beneath the destination: read, write, create directories, regular files and symlinks,
-    // link (O_TMPFILE publishing). Never execute, remove, or create devices, FIFOs or sockets.
+    // link (O_TMPFILE publishing). Never execute, remove directories, or create devices, FIFOs
+    // or sockets; remove files only when asked (temporary names without O_TMPFILE).
+    uint64_t allowed = LL_WRITE_FILE | LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_MAKE_REG |
+                       LL_MAKE_SYM | LL_REFER | LL_TRUNCATE;
+    if (allow_remove_files) allowed |= LL_REMOVE_FILE;
     struct csys_landlock_path_beneath_attr beneath = {
-        .allowed_access = handled & (LL_WRITE_FILE | LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR |
-                                     LL_MAKE_REG | LL_MAKE_SYM | LL_REFER | LL_TRUNCATE),
+        .allowed_access = handled & allowed,
         .parent_fd = allowed_dirfd,
     };
     int result = -1;

@@ -35,7 +35,9 @@ public enum Confinement {
     ///
     /// From the start of this call no catalogue is opened any more
     /// (`Localization.useBuiltInMessagesOnly`): translate what is printed afterwards before.
-    public static func apply(to destination: FileDescriptor, dropTo identity: Identity?) throws -> Report {
+    /// `removingFiles` lets Landlock allow removing files beneath `destination` (needed for
+    /// hidden temporary names where the file system has no O_TMPFILE).
+    public static func apply(to destination: FileDescriptor, dropTo identity: Identity?, removingFiles: Bool = false) throws -> Report {
         let notes = Notes()
         Localization.useBuiltInMessagesOnly()
         var report = Report()
@@ -67,7 +69,7 @@ public enum Confinement {
         let abi = csys_landlock_abi()
         if abi < 1 {
             report.notes.append(notes.landlockUnavailable)
-        } else if csys_landlock_confine_to(destination.rawValue, abi) == 0 {
+        } else if csys_landlock_confine_to(destination.rawValue, abi, removingFiles ? 1 : 0) == 0 {
             report.landlockABI = abi
         } else {
             report.notes.append(fill(notes.landlockRefused, [String(describing: Errno(rawValue: errno))]))

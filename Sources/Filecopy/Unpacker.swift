@@ -15,9 +15,9 @@ public struct Unpacker: ~Copyable {
     private let destination: FileDescriptor
     private let options: ReceiveOptions
     private let resolver: BeneathResolver
-    /// Names finished files (through `/proc/self/fd`, opened before confinement, where
-    /// AT_EMPTY_PATH is refused).
-    private let linker: UnnamedFileLinker
+    /// Creates files with data and names them once complete (unnamed, or hidden where the
+    /// destination has no O_TMPFILE).
+    private let incompleteFiles: IncompleteFiles
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
     /// Where `--on-conflict rename` resumes for a name seen before.
@@ -40,18 +40,27 @@ public struct Unpacker: ~Copyable {
 
     /// `procFD`, `/proc/self/fd` opened before confinement (or nil), is taken over: it is
     /// closed at once where linkat(AT_EMPTY_PATH) works for the confined process, else as soon
-    /// as a file has been linked without it (`UnnamedFileLinker`).
+    /// as a file has been linked without it (`UnnamedFileLinker`). With `hiddenTemporaries`
+    /// (the destination refused O_TMPFILE: `FileSystem.allowsUnnamedFiles`), files are written
+    /// under hidden names instead, and stale ones of earlier transfers are removed first
+    /// (`HiddenTemporaries`).
     public init(
         input: FileDescriptor, destination: FileDescriptor, options: ReceiveOptions,
-        resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?,
+        resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?, hiddenTemporaries: Bool = false,
         onEntry: ((ArraySlice<UInt8>) -> Void)? = nil
     ) {
         reader = StreamReader(input: input)
         self.destination = destination
         self.options = options
         self.resolver = resolver
-        linker = UnnamedFileLinker(procFD: procFD, owningProcFD: true)
-        linker.releaseProcFolderIfUnneeded(probingIn: destination)
+        let linker = UnnamedFileLinker(procFD: procFD, owningProcFD: true)
+        if hiddenTemporaries {
+            HiddenTemporaries.claim(destination)
+        } else {
+            linker.releaseProcFolderIfUnneeded(probingIn: destination)
+        }
+        incompleteFiles = IncompleteFiles(
+            destination: destination, resolver: resolver, linker: linker, usesHiddenNames: hiddenTemporaries)
         self.onEntry = onEntry
         space = SpaceBudget(destination: destination)
         preallocates = !FileSystem.isOnTmpfs(destination)
@@ -133,13 +142,13 @@ public struct Unpacker: ~Copyable {
         guard length <= UInt64(Int64.max) else { throw ReceiveFailure(ResultCode(rawValue: UInt32(EFBIG)), name.array) }
         if length == 0 { return try createEmptyFile(header) }
 
-        // The data goes into an unnamed file in the destination itself; the parent is looked up
-        // only once the file is complete, so a folder moved away while the body arrives can
-        // never receive it (QSB-014).
-        let file = try failing(name) {
-            try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
-        }
-        defer { file.closeQuietly() }
+        // The data goes into an unnamed (or hidden) file in the destination itself; the parent
+        // is looked up only once the file is complete, so a folder moved away while the body
+        // arrives can never receive it (QSB-014).
+        let incomplete = try failing(name) { try incompleteFiles.create(mode: mode_t(header.permissions)) }
+        var published = false
+        defer { incompleteFiles.close(incomplete, published: published) }
+        let file = incomplete.descriptor
         if preallocates && length >= Self.largeFile {
             _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
         }
@@ -153,18 +162,20 @@ public struct Unpacker: ~Copyable {
             remaining -= UInt64(got)
         }
         try failing(name) {
+            try incompleteFiles.complete(incomplete)
             try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
         }
         let parent = try openParent()
         try publish { alternativeLeaf in
             if let alternativeLeaf {
                 try withCPath(alternativeLeaf) { cLeaf in
-                    try linker.link(file, asCName: cLeaf, in: parent)
+                    try incompleteFiles.publish(incomplete, asCName: cLeaf, in: parent)
                 }
             } else {
-                try linker.link(file, asCName: name.leafCString, in: parent)
+                try incompleteFiles.publish(incomplete, asCName: name.leafCString, in: parent)
             }
         }
+        published = true
     }
 
     /// An empty file carries no data, so it can never be half-written: it is created directly

@@ -57,7 +57,7 @@ final class WaitingReceiver {
     }
 
     /// `pid` or its first descendant whose command is `name`.
-    private static func process(named name: String, from pid: pid_t) -> pid_t? {
+    static func process(named name: String, from pid: pid_t) -> pid_t? {
         let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
         if command.trimmingCharacters(in: .whitespacesAndNewlines) == name { return pid }
         let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
