@@ -163,9 +163,12 @@ struct csys_cap_data {
 };
 
 int csys_drop_capability_bounding_set(void) {
-    // Every capability up to the kernel's last one; past it PR_CAPBSET_DROP answers EINVAL.
+    // Every capability still in the set, up to the kernel's last one (past it PR_CAPBSET_READ
+    // answers EINVAL). One already gone needs no CAP_SETPCAP.
     for (unsigned long cap = 0;; cap++) {
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return errno == EINVAL && cap > 0 ? 0 : -1;
+        int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (present < 0) return errno == EINVAL && cap > 0 ? 0 : -1;
+        if (present && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return -1;
     }
 }
 

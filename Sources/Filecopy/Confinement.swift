@@ -45,7 +45,7 @@ public enum Confinement {
             try chrootInto(destination)
             report.chroot = true
             // The bounding set needs CAP_SETPCAP, which setuid(2) takes away: drop it first.
-            _ = try syscallRetrying { csys_drop_capability_bounding_set() }
+            dropBoundingSet(into: &report, notes)
             if let identity, identity.uid != 0 { try drop(to: identity) }
             // Receiving as root too: uid 0 without a capability is just another file owner.
             _ = try syscallRetrying { csys_drop_all_capabilities() }
@@ -54,11 +54,12 @@ public enum Confinement {
                 try enterUserNamespace()
                 try chrootInto(destination)
                 report.chroot = true
+                dropBoundingSet(into: &report, notes)
             } catch {
                 report.notes.append(fill(notes.noChroot, [String(describing: error)]))
             }
-            // Whatever the user namespace gave (bounding set included), and any ambient or
-            // inheritable capability inherited.
+            // Whatever the user namespace gave, and any ambient or inheritable capability
+            // inherited.
             _ = try syscallRetrying { csys_drop_all_capabilities() }
         }
         if csys_set_no_new_privs() == 0 {
@@ -77,6 +78,15 @@ public enum Confinement {
         return report
     }
 
+    /// Empties the capability bounding set, so no execve could bring a capability back. A
+    /// process without CAP_SETPCAP (root in a sandbox that took it away) cannot: a note, as
+    /// for any layer refused; no_new_privs and Landlock's ban on execution still hold.
+    private static func dropBoundingSet(into report: inout Report, _ notes: Notes) {
+        if csys_drop_capability_bounding_set() != 0 {
+            report.notes.append(fill(notes.boundingSetKept, [String(describing: Errno(rawValue: errno))]))
+        }
+    }
+
     /// The notes `apply` may give, translated before it confines anything.
     private struct Notes {
         // TRANSLATORS: chroot is the system call's name; %s is the system's reason.
@@ -87,6 +97,8 @@ public enum Confinement {
         let landlockUnavailable = tr("Landlock unavailable on this kernel")
         // TRANSLATORS: Landlock is the name of a Linux security module; %s is the system's reason.
         let landlockRefused = tr("Landlock refused: %s")
+        // TRANSLATORS: "bounding set" is the Linux capability set's name; %s is the system's reason.
+        let boundingSetKept = tr("capability bounding set kept: %s")
     }
 
     private static func chrootInto(_ destination: FileDescriptor) throws {

@@ -61,7 +61,8 @@ void csys_close_from(int lowest);
 int csys_set_no_new_privs(void);
 
 /// Drops every capability from the bounding set (prctl PR_CAPBSET_DROP), so that no later
-/// execve can bring one back. Needs CAP_SETPCAP; returns 0 or -1 with errno.
+/// execve can bring one back. Needs CAP_SETPCAP unless the set is empty already; returns 0 or
+/// -1 with errno (EPERM without it).
 int csys_drop_capability_bounding_set(void);
 
 /// Clears every capability of the calling thread: the bounding set as far as it may
