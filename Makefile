@@ -19,8 +19,9 @@ SWIFT ?= swift
 # with full RELRO (symbols bound at start, the GOT read-only).
 RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xlinker -z -Xlinker now
 # Build: zlib, gettext, GTK 3 (the dialog helper). Tests: bubblewrap (local VMs), setpriv,
-# a virtual desktop with accessibility for the dialogs, strace (EINTR injection).
-DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux strace \
+# a virtual desktop with accessibility for the dialogs, strace (EINTR injection), bindfs (a FUSE
+# destination without O_TMPFILE).
+DEBIAN_PACKAGES := zlib1g-dev gettext libgtk-3-dev bubblewrap util-linux strace bindfs \
 	xvfb xdotool dbus at-spi2-core python3-pyatspi notification-daemon imagemagick \
 	$(shell CExtension/deps.sh --list)
 # Only `make bench` needs these (/usr/bin/time measures each program's peak RSS).

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -55,6 +57,9 @@ int csys_is_on_tmpfs(int fd) {
     struct statfs info;
     return fstatfs(fd, &info) == 0 && info.f_type == CSYS_TMPFS_MAGIC;
 }
+int csys_flock(int fd, int operation) { return flock(fd, operation); }
+long csys_getrandom(void *buffer, size_t count) { return (long)getrandom(buffer, count, 0); }
+
 int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
     return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
 }
@@ -95,7 +100,7 @@ int csys_landlock_abi(void) {
     return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, 1U /* VERSION */);
 }
 
-int csys_landlock_confine_to(int allowed_dirfd, int abi) {
+int csys_landlock_confine_to(int allowed_dirfd, int abi, int allow_remove_files) {
     if (abi < 1) {
         errno = EOPNOTSUPP;
         return -1;
@@ -118,10 +123,13 @@ int csys_landlock_confine_to(int allowed_dirfd, int abi) {
     if (ruleset < 0) return -1;
 
     // Beneath the destination: read, write, create directories, regular files and symlinks,
-    // link (O_TMPFILE publishing). Never execute, remove, or create devices, FIFOs or sockets.
+    // link (O_TMPFILE publishing). Never execute, remove directories, or create devices, FIFOs
+    // or sockets; remove files only when asked (temporary names without O_TMPFILE).
+    uint64_t allowed = LL_WRITE_FILE | LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_MAKE_REG |
+                       LL_MAKE_SYM | LL_REFER | LL_TRUNCATE;
+    if (allow_remove_files) allowed |= LL_REMOVE_FILE;
     struct csys_landlock_path_beneath_attr beneath = {
-        .allowed_access = handled & (LL_WRITE_FILE | LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR |
-                                     LL_MAKE_REG | LL_MAKE_SYM | LL_REFER | LL_TRUNCATE),
+        .allowed_access = handled & allowed,
         .parent_fd = allowed_dirfd,
     };
     int result = -1;
@@ -154,7 +162,20 @@ struct csys_cap_data {
     uint32_t effective, permitted, inheritable;
 };
 
+int csys_drop_capability_bounding_set(void) {
+    // Every capability still in the set, up to the kernel's last one (past it PR_CAPBSET_READ
+    // answers EINVAL). One already gone needs no CAP_SETPCAP.
+    for (unsigned long cap = 0;; cap++) {
+        int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (present < 0) return errno == EINVAL && cap > 0 ? 0 : -1;
+        if (present && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return -1;
+    }
+}
+
 int csys_drop_all_capabilities(void) {
+    // The bounding set needs CAP_SETPCAP, so it goes first; without it there is nothing to drop.
+    (void)csys_drop_capability_bounding_set();
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return -1;
     struct csys_cap_header header = {.version = 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */};
     struct csys_cap_data data[2];
     memset(data, 0, sizeof data);

@@ -6,7 +6,8 @@ import SystemPackage
 
 /// Shuts the receiver in before it reads the first byte: a chroot into the destination (as
 /// root, then dropping to the receiving user; unprivileged, inside a new user and mount
-/// namespace), no_new_privs, and a Landlock ruleset that allows writes only beneath it.
+/// namespace), every capability dropped (bounding set included), no_new_privs, and a Landlock
+/// ruleset that allows writes only beneath it.
 /// Each layer that the kernel refuses is skipped with a note; the others still hold.
 public enum Confinement {
     /// What was put in place, and notes on what could not be.
@@ -34,23 +35,32 @@ public enum Confinement {
     ///
     /// From the start of this call no catalogue is opened any more
     /// (`Localization.useBuiltInMessagesOnly`): translate what is printed afterwards before.
-    public static func apply(to destination: FileDescriptor, dropTo identity: Identity?) throws -> Report {
+    /// `removingFiles` lets Landlock allow removing files beneath `destination` (needed for
+    /// hidden temporary names where the file system has no O_TMPFILE).
+    public static func apply(to destination: FileDescriptor, dropTo identity: Identity?, removingFiles: Bool = false) throws -> Report {
         let notes = Notes()
         Localization.useBuiltInMessagesOnly()
         var report = Report()
         if geteuid() == 0 {
             try chrootInto(destination)
             report.chroot = true
+            // The bounding set needs CAP_SETPCAP, which setuid(2) takes away: drop it first.
+            dropBoundingSet(into: &report, notes)
             if let identity, identity.uid != 0 { try drop(to: identity) }
+            // Receiving as root too: uid 0 without a capability is just another file owner.
+            _ = try syscallRetrying { csys_drop_all_capabilities() }
         } else {
             do {
                 try enterUserNamespace()
                 try chrootInto(destination)
-                _ = csys_drop_all_capabilities()
                 report.chroot = true
+                dropBoundingSet(into: &report, notes)
             } catch {
                 report.notes.append(fill(notes.noChroot, [String(describing: error)]))
             }
+            // Whatever the user namespace gave, and any ambient or inheritable capability
+            // inherited.
+            _ = try syscallRetrying { csys_drop_all_capabilities() }
         }
         if csys_set_no_new_privs() == 0 {
             report.noNewPrivileges = true
@@ -60,12 +70,21 @@ public enum Confinement {
         let abi = csys_landlock_abi()
         if abi < 1 {
             report.notes.append(notes.landlockUnavailable)
-        } else if csys_landlock_confine_to(destination.rawValue, abi) == 0 {
+        } else if csys_landlock_confine_to(destination.rawValue, abi, removingFiles ? 1 : 0) == 0 {
             report.landlockABI = abi
         } else {
             report.notes.append(fill(notes.landlockRefused, [String(describing: Errno(rawValue: errno))]))
         }
         return report
+    }
+
+    /// Empties the capability bounding set, so no execve could bring a capability back. A
+    /// process without CAP_SETPCAP (root in a sandbox that took it away) cannot: a note, as
+    /// for any layer refused; no_new_privs and Landlock's ban on execution still hold.
+    private static func dropBoundingSet(into report: inout Report, _ notes: Notes) {
+        if csys_drop_capability_bounding_set() != 0 {
+            report.notes.append(fill(notes.boundingSetKept, [String(describing: Errno(rawValue: errno))]))
+        }
     }
 
     /// The notes `apply` may give, translated before it confines anything.
@@ -78,6 +97,8 @@ public enum Confinement {
         let landlockUnavailable = tr("Landlock unavailable on this kernel")
         // TRANSLATORS: Landlock is the name of a Linux security module; %s is the system's reason.
         let landlockRefused = tr("Landlock refused: %s")
+        // TRANSLATORS: "bounding set" is the Linux capability set's name; %s is the system's reason.
+        let boundingSetKept = tr("capability bounding set kept: %s")
     }
 
     private static func chrootInto(_ destination: FileDescriptor) throws {

@@ -15,11 +15,13 @@ public struct Unpacker: ~Copyable {
     private let destination: FileDescriptor
     private let options: ReceiveOptions
     private let resolver: BeneathResolver
-    /// Names finished files (through `/proc/self/fd`, opened before confinement, where
-    /// AT_EMPTY_PATH is refused).
-    private let linker: UnnamedFileLinker
+    /// Creates files with data and names them once complete (unnamed, or hidden where the
+    /// destination has no O_TMPFILE).
+    private let incompleteFiles: IncompleteFiles
     private var reader: StreamReader
     private var openDirectories = OpenDirectories()
+    /// Where `--on-conflict rename` resumes for a name seen before.
+    private let nextAlternatives = NextAlternatives()
     private var bytesReceived: UInt64 = 0
     private var entriesReceived: UInt64 = 0
     /// What the destination can still take (inodes, and data in whole blocks).
@@ -37,17 +39,28 @@ public struct Unpacker: ~Copyable {
     private let onEntry: ((ArraySlice<UInt8>) -> Void)?
 
     /// `procFD`, `/proc/self/fd` opened before confinement (or nil), is taken over: it is
-    /// closed as soon as a file has been linked without it (`UnnamedFileLinker`).
+    /// closed at once where linkat(AT_EMPTY_PATH) works for the confined process, else as soon
+    /// as a file has been linked without it (`UnnamedFileLinker`). With `hiddenTemporaries`
+    /// (the destination refused O_TMPFILE: `FileSystem.allowsUnnamedFiles`), files are written
+    /// under hidden names instead, and stale ones of earlier transfers are removed first
+    /// (`HiddenTemporaries`).
     public init(
         input: FileDescriptor, destination: FileDescriptor, options: ReceiveOptions,
-        resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?,
+        resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?, hiddenTemporaries: Bool = false,
         onEntry: ((ArraySlice<UInt8>) -> Void)? = nil
     ) {
         reader = StreamReader(input: input, idleTimeout: options.idleTimeout)
         self.destination = destination
         self.options = options
         self.resolver = resolver
-        linker = UnnamedFileLinker(procFD: procFD, owningProcFD: true)
+        let linker = UnnamedFileLinker(procFD: procFD, owningProcFD: true)
+        if hiddenTemporaries {
+            HiddenTemporaries.claim(destination)
+        } else {
+            linker.releaseProcFolderIfUnneeded(probingIn: destination)
+        }
+        incompleteFiles = IncompleteFiles(
+            destination: destination, resolver: resolver, linker: linker, usesHiddenNames: hiddenTemporaries)
         self.onEntry = onEntry
         space = SpaceBudget(destination: destination)
         preallocates = !FileSystem.isOnTmpfs(destination)
@@ -132,13 +145,13 @@ public struct Unpacker: ~Copyable {
         guard length <= UInt64(Int64.max) else { throw ReceiveFailure(ResultCode(rawValue: UInt32(EFBIG)), name.array) }
         if length == 0 { return try createEmptyFile(header) }
 
-        // The data goes into an unnamed file in the destination itself; the parent is looked up
-        // only once the file is complete, so a folder moved away while the body arrives can
-        // never receive it (QSB-014).
-        let file = try failing(name) {
-            try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
-        }
-        defer { file.closeQuietly() }
+        // The data goes into an unnamed (or hidden) file in the destination itself; the parent
+        // is looked up only once the file is complete, so a folder moved away while the body
+        // arrives can never receive it (QSB-014).
+        let incomplete = try failing(name) { try incompleteFiles.create(mode: mode_t(header.permissions)) }
+        var published = false
+        defer { incompleteFiles.close(incomplete, published: published) }
+        let file = incomplete.descriptor
         // Preallocated step by step behind the data, never the declared length up front.
         var preallocation = preallocates && length >= Self.largeFile ? PreallocationStep(length: length) : nil
 
@@ -163,18 +176,20 @@ public struct Unpacker: ~Copyable {
             }
         }
         try failing(name) {
+            try incompleteFiles.complete(incomplete)
             try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
         }
         let parent = try openParent()
         try publish { alternativeLeaf in
             if let alternativeLeaf {
                 try withCPath(alternativeLeaf) { cLeaf in
-                    try linker.link(file, asCName: cLeaf, in: parent)
+                    try incompleteFiles.publish(incomplete, asCName: cLeaf, in: parent)
                 }
             } else {
-                try linker.link(file, asCName: name.leafCString, in: parent)
+                try incompleteFiles.publish(incomplete, asCName: name.leafCString, in: parent)
             }
         }
+        published = true
     }
 
     /// An empty file carries no data, so it can never be half-written: it is created directly
@@ -301,26 +316,30 @@ public struct Unpacker: ~Copyable {
 
     /// Creates the current entry with `make`, which fails with EEXIST rather than replace
     /// anything: first under its own leaf name (`make(nil)`); with `--on-conflict rename`, then
-    /// under `leaf (1).ext`, `leaf (2).ext`, ... (`make(alternative)`).
+    /// under `leaf (1).ext`, `leaf (2).ext`, ... (`make(alternative)`), starting after the last
+    /// alternative this transfer used for the same name (`NextAlternatives`).
     private func publish(_ make: (_ alternativeLeaf: [UInt8]?) throws -> Void) throws {
-        var attempt = 0
-        while true {
+        do {
+            return try make(nil)
+        } catch Errno.fileExists where options.onConflict == .rename {
+            // Look for a free alternative below.
+        } catch {
+            throw ReceiveFailure(error, name.array)
+        }
+        var attempt = nextAlternatives.firstAttempt(for: name.bytes)
+        while attempt <= ConflictNames.maxAttempts {
+            guard let alternative = ConflictNames.alternative(for: name.leaf, attempt: attempt) else { break }
             do {
-                if attempt == 0 {
-                    try make(nil)
-                } else {
-                    guard let next = ConflictNames.alternative(for: name.leaf, attempt: attempt) else {
-                        throw ReceiveFailure(.exists, name.array)
-                    }
-                    try make(next)
-                }
+                try make(alternative)
+                nextAlternatives.remember(name.bytes, used: attempt)
                 return
-            } catch Errno.fileExists where options.onConflict == .rename && attempt < ConflictNames.maxAttempts {
+            } catch Errno.fileExists {
                 attempt += 1
             } catch {
                 throw ReceiveFailure(error, name.array)
             }
         }
+        throw ReceiveFailure(.exists, name.array)
     }
 }
 

@@ -20,6 +20,29 @@ public final class UnnamedFileLinker {
         self.owningProcFD = owningProcFD
     }
 
+    /// Finds out, before any file arrives, whether linkat(AT_EMPTY_PATH) works for this
+    /// process as it is now (confined, without capabilities: kernels from 6.10 on allow it for a
+    /// file the process opened itself), and if so closes an owned `procFD` at once, so a
+    /// stream of only folders and links never holds it. The probe links an unnamed file of
+    /// `directory` as `.`, which can never succeed: EEXIST means the link was allowed up to the
+    /// name, ENOENT that AT_EMPTY_PATH is refused. Nothing is created.
+    public func releaseProcFolderIfUnneeded(probingIn directory: FileDescriptor) {
+        guard owningProcFD, let procFD else { return }
+        let probe = Glibc.openat(directory.rawValue, ".", csys_O_TMPFILE | O_WRONLY | O_CLOEXEC, 0)
+        guard probe >= 0 else { return }
+        defer { _ = Glibc.close(probe) }
+        if Glibc.linkat(probe, "", directory.rawValue, ".", csys_AT_EMPTY_PATH) == 0 { return }
+        switch errno {
+        case EEXIST:
+            procFD.closeQuietly()
+            self.procFD = nil
+        case ENOENT, EPERM:
+            emptyPathRefused = true
+        default:
+            break
+        }
+    }
+
     /// Names `fd` `name` in `parent`; fails with EEXIST rather than replace anything.
     public func link(_ fd: FileDescriptor, asCName name: UnsafePointer<CChar>, in parent: FileDescriptor) throws {
         if !emptyPathRefused || procFD == nil {

@@ -95,7 +95,10 @@ if let target = arguments.target {
         refuse(tr("cannot open %s: %s", base + "/" + source, String(describing: error)))
     }
 }
-let procFD = try? FileDescriptor.open("/proc/self/fd", .readOnly, options: [.directory, .closeOnExec])
+// Where the file system has no O_TMPFILE (FUSE, ...), files are written under hidden
+// temporary names, which need removing (Landlock must allow it); /proc/self/fd is not needed.
+let unnamedFiles = FileSystem.allowsUnnamedFiles(in: destination)
+let procFD = unnamedFiles ? try? FileDescriptor.open("/proc/self/fd", .readOnly, options: [.directory, .closeOnExec]) : nil
 let resolver = BeneathResolver()
 #if DEBUG
 let escapeProbe = EscapeProbe.prepare()
@@ -105,7 +108,7 @@ let escapeProbe = EscapeProbe.prepare()
 let texts = ConfinedTexts()
 let report: Confinement.Report
 do {
-    report = try Confinement.apply(to: destination, dropTo: identity)
+    report = try Confinement.apply(to: destination, dropTo: identity, removingFiles: !unnamedFiles)
 } catch {
     refuse(fill(texts.cannotDropPrivileges, [String(describing: error)]), code: ResultCode(rawValue: UInt32(EPERM)))
 }
@@ -120,6 +123,7 @@ if arguments.verbose {
 
 var unpacker = Unpacker(
     input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
+    hiddenTemporaries: !unnamedFiles,
     onEntry: arguments.verbose ? { name in printError(fill(texts.received, [TransferFailure.displayName(Array(name))])) } : nil)
 let result = unpacker.receive()
 if unpacker.senderWentSilent {

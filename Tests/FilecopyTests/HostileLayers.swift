@@ -18,6 +18,10 @@ enum KernelLayer: String, Sendable, CaseIterable, CustomTestStringConvertible {
     /// files are then linked through the held `/proc/self/fd`. x86_64 only (the filter names
     /// linkat by its x86_64 number).
     case emptyPathLink
+    /// `openat(O_TMPFILE)`, refused with EOPNOTSUPP as on FUSE and other file systems without
+    /// unnamed files: the receiver then writes under a hidden temporary name. x86_64 only (the
+    /// filter names openat by its x86_64 number).
+    case unnamedFiles
 
     /// Syscall numbers made to fail with ENOSYS; the same on every Linux architecture (they
     /// postdate the unified table). `emptyPathLink` is filtered on its flags instead.
@@ -26,7 +30,7 @@ enum KernelLayer: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .landlock: [444, 445, 446]
         case .openat2: [437]
         case .landlockRestriction: [446]
-        case .emptyPathLink: []
+        case .emptyPathLink, .unnamedFiles: []
         }
     }
 
@@ -86,7 +90,8 @@ enum LayerRemover {
     /// Writes the BPF program that makes the syscalls of `removed` fail with ENOSYS.
     static func writeFilter(removing removed: Set<KernelLayer>, to filterPath: String) throws {
         let program = filter(
-            denying: removed.flatMap(\.syscalls).sorted(), refusingEmptyPathLink: removed.contains(.emptyPathLink))
+            denying: removed.flatMap(\.syscalls).sorted(), refusingEmptyPathLink: removed.contains(.emptyPathLink),
+            refusingUnnamedFiles: removed.contains(.unnamedFiles))
         try Data(program).write(to: URL(fileURLWithPath: filterPath))
     }
 
@@ -98,9 +103,10 @@ enum LayerRemover {
         return ["/bin/sh", "-c", script, filterPath] + arguments
     }
 
-    /// A seccomp program: load the syscall number, answer ENOSYS for `denied`, and ENOENT for a
-    /// linkat(2) whose flags hold AT_EMPTY_PATH when `refusingEmptyPathLink`; allow the rest.
-    static func filter(denying denied: [UInt32], refusingEmptyPathLink: Bool = false) -> [UInt8] {
+    /// A seccomp program: load the syscall number, answer ENOSYS for `denied`, ENOENT for a
+    /// linkat(2) whose flags hold AT_EMPTY_PATH when `refusingEmptyPathLink`, and EOPNOTSUPP
+    /// for an openat(2) whose flags hold O_TMPFILE when `refusingUnnamedFiles`; allow the rest.
+    static func filter(denying denied: [UInt32], refusingEmptyPathLink: Bool = false, refusingUnnamedFiles: Bool = false) -> [UInt8] {
         let loadWord: UInt16 = 0x20  // BPF_LD | BPF_W | BPF_ABS: a word of struct seccomp_data
         let jumpIfEqual: UInt16 = 0x15  // BPF_JMP | BPF_JEQ | BPF_K
         let jumpIfAnyBit: UInt16 = 0x45  // BPF_JMP | BPF_JSET | BPF_K
@@ -120,6 +126,17 @@ enum LayerRemover {
             program += instruction(jumpIfAnyBit, 1, 0, atEmptyPath)
             program += instruction(returnValue, 0, 0, allow)
             program += instruction(returnValue, 0, 0, enoent)
+        }
+        if refusingUnnamedFiles {
+            let openat: UInt32 = 257  // x86_64
+            let openFlagsOffset: UInt32 = 16 + 2 * 8  // seccomp_data.args[2], low word
+            let tmpfileBit: UInt32 = 0o20000000  // __O_TMPFILE
+            let eopnotsupp: UInt32 = 0x0005_0000 | 95
+            program += instruction(jumpIfEqual, 0, 4, openat)
+            program += instruction(loadWord, 0, 0, openFlagsOffset)
+            program += instruction(jumpIfAnyBit, 1, 0, tmpfileBit)
+            program += instruction(returnValue, 0, 0, allow)
+            program += instruction(returnValue, 0, 0, eopnotsupp)
         }
         for (index, number) in denied.enumerated() {
             // On a match, skip the remaining tests and the "allow" to reach "ENOSYS".

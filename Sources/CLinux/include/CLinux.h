@@ -32,6 +32,12 @@ int csys_set_pipe_size(int fd, int bytes);
 /// 1 when `fd` lives on tmpfs (fstatfs f_type TMPFS_MAGIC), 0 otherwise or on error.
 int csys_is_on_tmpfs(int fd);
 
+/// flock(2), which Swift cannot call: `struct flock` hides it.
+int csys_flock(int fd, int operation);
+
+/// getrandom(2) with no flags (blocks only until the kernel's pool is first initialised).
+long csys_getrandom(void *buffer, size_t count);
+
 /// renameat2(2) (flags: RENAME_NOREPLACE 1, RENAME_EXCHANGE 2), hidden from Swift by _GNU_SOURCE.
 int csys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
 
@@ -43,8 +49,9 @@ int csys_landlock_abi(void);
 /// Restricts the calling thread (and its future children) so that the file system is only
 /// readable and writable beneath `allowed_dirfd`, with no execution, no device or socket
 /// creation, no network and no signals or abstract sockets outside the domain (as far as
-/// `abi` supports). Returns 0 or -1 with errno.
-int csys_landlock_confine_to(int allowed_dirfd, int abi);
+/// `abi` supports). Files may be removed beneath it only with `allow_remove_files`. Returns 0
+/// or -1 with errno.
+int csys_landlock_confine_to(int allowed_dirfd, int abi, int allow_remove_files);
 
 /// Closes every descriptor from `lowest` up (close_range(2); a loop up to the descriptor limit
 /// where the kernel lacks it).
@@ -53,7 +60,14 @@ void csys_close_from(int lowest);
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int csys_set_no_new_privs(void);
 
-/// Clears every capability set of the calling thread (capset(2)).
+/// Drops every capability from the bounding set (prctl PR_CAPBSET_DROP), so that no later
+/// execve can bring one back. Needs CAP_SETPCAP unless the set is empty already; returns 0 or
+/// -1 with errno (EPERM without it).
+int csys_drop_capability_bounding_set(void);
+
+/// Clears every capability of the calling thread: the bounding set as far as it may
+/// (`csys_drop_capability_bounding_set`), the ambient set, then effective, permitted and
+/// inheritable (capset(2)). Returns 0 or -1 with errno.
 int csys_drop_all_capabilities(void);
 
 /// unshare(CLONE_NEWUSER | CLONE_NEWNS).
