@@ -144,6 +144,15 @@ public struct Unpacker: ~Copyable {
         // No Linux file can be larger (off_t), even where a file system claims the space.
         guard length <= UInt64(Int64.max) else { throw ReceiveFailure(ResultCode(rawValue: UInt32(EFBIG)), name.array) }
         if length == 0 { return try createEmptyFile(header) }
+        // A body longer than one read is not taken in for a name that is already there:
+        // the sender hears EEXIST now, not after the last byte (linkat still refuses a name
+        // that appears meanwhile). Shorter ones cost less to receive than to check.
+        if options.onConflict == .fail && length > UInt64(StreamReader.bufferSize) {
+            let parent = try openParent()
+            if try failing(name, { try FileSystem.exists(cName: name.leafCString, in: parent) }) {
+                throw ReceiveFailure(.exists, name.array)
+            }
+        }
 
         // The data goes into an unnamed (or hidden) file in the destination itself; the parent
         // is looked up only once the file is complete, so a folder moved away while the body

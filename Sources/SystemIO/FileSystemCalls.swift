@@ -32,6 +32,18 @@ public enum FileSystem {
         return info
     }
 
+    /// True when `cName` names anything in `parent`, a dangling symlink included (fstatat(2)
+    /// with AT_SYMLINK_NOFOLLOW; ENOENT is false, other errors are thrown).
+    public static func exists(cName: UnsafePointer<CChar>, in parent: FileDescriptor) throws -> Bool {
+        var info = stat()
+        do {
+            _ = try syscallRetrying { Glibc.fstatat(parent.rawValue, cName, &info, AT_SYMLINK_NOFOLLOW) }
+            return true
+        } catch Errno.noSuchFileOrDirectory {
+            return false
+        }
+    }
+
     /// fstat(2).
     public static func status(of fd: FileDescriptor) throws -> stat {
         var info = stat()
