@@ -72,8 +72,10 @@ public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible
         let name = untrustedName.flatMap { $0.isEmpty ? nil : displayName($0) }
         switch code {
         case .exists:
-            return name.map { tr("A file named \"%s\" already exists in the target VM's QubesIncoming folder", $0) }
-                ?? tr("A file of the same name already exists in the target VM's QubesIncoming folder")
+            // TRANSLATORS: "on-conflict = rename" and the path are literal (the receiving VM's settings).
+            return name.map {
+                tr("A file named \"%s\" already exists in the target VM's QubesIncoming folder and was left alone; to keep both, set on-conflict = rename in ~/.config/intervm/receiver.conf there", $0)
+            } ?? tr("A file of the same name already exists in the target VM's QubesIncoming folder and was left alone; to keep both, set on-conflict = rename in ~/.config/intervm/receiver.conf there")
         case .invalidName:
             return name.map { tr("The name or link target \"%s\" contains a character the target VM does not accept", $0) }
                 ?? tr("A name or link target contains a character the target VM does not accept")
@@ -107,6 +109,8 @@ public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .accessDenied:
             return name.map { tr("The target VM was not allowed to create \"%s\"", $0) }
                 ?? tr("The target VM was not allowed to create a file")
+        case .timedOut:
+            return tr("The target VM stopped waiting: nothing arrived from this VM for too long (its idle-timeout)")
         case .ioError:
             return name.map { tr("The target VM could not receive \"%s\" (input/output error)", $0) }
                 ?? tr("The target VM could not receive the files (input/output error)")

@@ -128,7 +128,9 @@ var unpacker = Unpacker(
 let result = unpacker.receive()
 if unpacker.senderWentSilent {
     printError("qfile-unpacker: " + fill(texts.senderWentSilent, [String(options.idleTimeout)]))
-} else if !result.code.isSuccess {
+} else if !result.code.isSuccess && (arguments.target != nil || arguments.verbose) {
+    // As a service the answer is the report: the sender turns it into one sentence for the
+    // person who started the copy, and qrexec would show them this line as a second one.
     // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
     let code = String(describing: result.code)
     let message = result.lastName.map {

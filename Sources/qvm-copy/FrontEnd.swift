@@ -52,6 +52,7 @@ enum FrontEnd {
             return GuiTransfer.run(invocation, selection: selection, agent: agent)
         }
         setenv("PROGRESS_TYPE", invocation.progress.rawValue, 1)
+        setenv("INTERVM_PROGRAM_NAME", name, 1)  // the sender signs its messages with our name
         if invocation.progress != .none {
             setenv("FILECOPY_TOTAL_BYTES", String(selection.totalBytes), 1)
         } else {

@@ -32,6 +32,7 @@ enum GuiTransfer {
             localProgram: agent,
             localArguments: invocation.agentArguments)
         setenv("PROGRESS_TYPE", "gui", 1)
+        setenv("INTERVM_PROGRAM_NAME", invocation.programName, 1)
         setenv("FILECOPY_TOTAL_BYTES", String(selection.totalBytes), 1)
 
         let outcome: Outcome

@@ -71,6 +71,23 @@ import TestSupport
         #expect(try snapshot(vms.home("work")) == before)
     }
 
+    /// Issue 15 items 4 and 5: a taken name is one sentence from the program the person ran,
+    /// with what to do about it, and nothing from the helpers (no "qfile-agent:", no
+    /// "qfile-unpacker:", no bare error number).
+    @Test func existingNameIsOneSentenceThatSaysWhatToDo() throws {
+        let vms = try makeVMs()
+        try vms.write("older\n", to: vms.incoming("personal", from: "work") + "/file.txt")
+        let result = try vms.run(as: "work", ["qvm-copy-to-vm", "personal", "file.txt"])
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("qvm-copy-to-vm: A file named \"file.txt\" already exists"), "\(result.stderr)")
+        #expect(result.stderr.contains("on-conflict = rename"))
+        for helperText in ["qfile-agent", "qfile-unpacker", "error 17"] {
+            #expect(!result.stderr.contains(helperText), "\(helperText): \(result.stderr)")
+        }
+    }
+
     struct UnsafeLink: Sendable, CustomStringConvertible {
         /// Where the link is, relative to work's home, and what it points to.
         var path: String
