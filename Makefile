@@ -126,6 +126,7 @@ demo: build
 ## Times each shape of issue 8 on tmpfs (/dev/shm) and on the working disk (build/); see README.
 bench: build bench-deps
 	python3 scripts/bench.py --bin "$(release_bin)"
+	python3 scripts/update-figures.py
 
 ## Installs into DESTDIR/PREFIX and records the list of installed paths in MANIFEST.
 install: $(install_prerequisites)
