@@ -60,11 +60,15 @@ let package = Package(
         .executableTarget(
             name: "qvm-copy", dependencies: ["DialogClient", "DisplayText", "Filecopy", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qrexec-local", dependencies: ["CommandLineErrors", "Qrexec", "QrexecClient", "QrexecLocal", argumentParser], swiftSettings: strict),
-        .executableTarget(name: "qopen-in-vm", dependencies: ["CommandLineErrors", "OpenInVM", argumentParser], swiftSettings: strict),
+        // On every open's path: no argument parser, no Foundation.
+        .executableTarget(
+            name: "qopen-in-vm",
+            dependencies: ["DisplayText", "Localization", "OpenInVM", "SystemIO", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         .executableTarget(name: "vm-file-editor", dependencies: ["OpenInVM"], swiftSettings: strict),
         .executableTarget(name: "vm-url-opener", dependencies: ["Localization", "OpenInVM", "SystemIO"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-open-in-vm", dependencies: ["CommandLineErrors", "DialogClient", "DisplayText", "OpenInVM", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
+            name: "qvm-open-in-vm", dependencies: ["CommandLineErrors", "DialogClient", "DisplayText", "OpenInVM", "Qrexec", "QrexecClient", "SystemIO", argumentParser], swiftSettings: strict),
 
         // What the fuzz targets share: the replayer and the hand-off to libFuzzer.
         .target(name: "FuzzSupport", dependencies: ["SystemIO"], swiftSettings: strict),

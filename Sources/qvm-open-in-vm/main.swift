@@ -65,21 +65,33 @@ struct QvmOpenInVM: ParsableCommand {
             fail(tr("\"%s\" is not a valid VM name.", DisplayText.escaped(target)))
         }
         var info = stat()
-        guard stat(file, &info) == 0 else {
-            fail(tr("Cannot open \"%s\": %s.", DisplayText.escaped(file), String(cString: strerror(errno))))
+        // Anything that exists is a file (even a folder named "http:" holding "x", for
+        // "http://x"); an argument that names nothing and looks like SCHEME:// is a URL.
+        let exists = lstat(file, &info) == 0
+        let isURL = !exists && errno == ENOENT && URLRequest.looksLikeURL(file)
+        if !isURL {
+            guard stat(file, &info) == 0 else {
+                fail(errno == ENOENT
+                    ? tr("\"%s\" is neither a file nor a URL (such as https://example.org).", DisplayText.escaped(file))
+                    : tr("Cannot open \"%s\": %s.", DisplayText.escaped(file), String(cString: strerror(errno))))
+            }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                fail(tr("\"%s\" is a folder: only single files can be opened in another VM.", DisplayText.escaped(file)))
+            }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                fail(tr("\"%s\" is not a regular file: only regular files can be opened in another VM.", DisplayText.escaped(file)))
+            }
         }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            fail(tr("\"%s\" is a folder: only single files can be opened in another VM.", file))
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            fail(tr("\"%s\" is not a regular file: only regular files can be opened in another VM.", file))
+        let service = isURL ? "qubes.OpenURL" : "qubes.OpenInVM"
+        if NestedDisposableGuard.applies(to: target) && !NestedDisposableGuard.userAgrees(target: target, service: service) {
+            fail(tr("Not opening another disposable VM from inside one: a document could start them without end. Run this from your own VM instead."))
         }
         guard let helper = ProgramLocation.helper("qopen-in-vm") else {
             fail(tr("The helper qopen-in-vm is not installed."))
         }
         let call = ClientCall(
-            target: target, service: "qubes.OpenInVM", localProgram: helper,
-            localArguments: (viewOnly ? ["--view-only"] : []) + ["--", Self.absolute(file)])
+            target: target, service: service, localProgram: helper,
+            localArguments: isURL ? ["--url", "--", file] : (viewOnly ? ["--view-only"] : []) + ["--", Self.absolute(file)])
         // The helpers' lines (ours, and the service's that qrexec forwards) are collected and
         // told as one sentence from this program: a person should not meet qopen-in-vm or
         // vm-file-editor by name. (A policy question asks on /dev/tty or in a dialog.)
