@@ -57,3 +57,14 @@ else
     echo "== the copy differs from work's ~/sample" >&2
     exit 1
 fi
+echo
+
+# A disposable VM starts as a copy of default-dvm: its "browser" is a script that says what
+# it was asked to open (qubes.OpenURL hands it the link as one argument).
+"$qrexec_local" --root "$root" create default-dvm >/dev/null
+mkdir -p "$root/default-dvm/home/.config/intervm"
+printf '#!/bin/sh\necho "the browser in the disposable VM opened $1"\n' >"$root/default-dvm/home/browser.sh"
+chmod 755 "$root/default-dvm/home/browser.sh"
+echo /home/user/browser.sh >"$root/default-dvm/home/.config/intervm/opener"
+echo "== work: qvm-open-in-dvm https://www.qubes-os.org/"
+"$qrexec_local" --root "$root" run work -- qvm-open-in-dvm https://www.qubes-os.org/
