@@ -83,6 +83,7 @@ check: deps mo check-po
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) python3 scripts/check-transfer-path.py "$(debug_bin)"
 	$(MAKE) check-receiver
 	$(MAKE) -C CExtension check
 	$(MAKE) fuzz-smoke
