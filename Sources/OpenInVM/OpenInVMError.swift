@@ -8,6 +8,7 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
     case cannotOpenOriginal(path: String, Errno)
     case isDirectory(path: String)
     case notRegularFile(path: String)
+    case changedWhileOpening(path: String)
     case sendFailed(Errno)
     case receiveFailed(Errno)
     case replyTooLarge(limit: UInt64)
@@ -32,6 +33,8 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
             tr("\"%s\" is a folder: only single files can be opened in another VM.", path)
         case .notRegularFile(let path):
             tr("\"%s\" is not a regular file: only regular files can be opened in another VM.", path)
+        case .changedWhileOpening(let path):
+            tr("\"%s\" was replaced while it was being opened; nothing was sent, try again.", path)
         case .sendFailed(let error):
             tr("Could not send the file to the other VM: %s.", Self.reason(error))
         case .receiveFailed(let error):
