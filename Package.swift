@@ -37,7 +37,8 @@ let package = Package(
         // The sender (Packer) and the receiver (Unpacker) with their limits and confinement.
         .target(name: "Filecopy", dependencies: ["CLinux", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
         // qubes.OpenInVM: request block, service side, client side.
-        .target(name: "OpenInVM", dependencies: ["SystemIO", "Localization"], swiftSettings: strict),
+        // Filecopy for TransferFailure.displayName: names in messages are escaped the same way.
+        .target(name: "OpenInVM", dependencies: ["Filecopy", "SystemIO", "Localization"], swiftSettings: strict),
         // qrexec: VM names, policy, client invocation, local sandboxed domains.
         .target(name: "Qrexec", dependencies: ["DialogClient", "SystemIO", "Localization"], swiftSettings: strict),
         // Starting the GTK helper's dialogs from programs that must not link GTK themselves.

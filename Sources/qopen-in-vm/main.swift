@@ -29,9 +29,9 @@ struct QOpenInVM: ParsableCommand {
             case .unchanged, .viewOnly, .replaced:
                 break
             case .savedBeside(let path):
-                printLine(program: "qopen-in-vm", tr("\"%s\" was replaced or changed while it was open in the other VM, so your edit was saved as \"%s\".", file, path))
+                printLine(program: "qopen-in-vm", tr("\"%s\" was replaced or changed while it was open in the other VM, so your edit was saved as \"%s\".", displayed(file), displayed(path)))
             case .savedElsewhere(let path):
-                printLine(program: "qopen-in-vm", tr("The folder of \"%s\" is not writable, so your edit was saved as \"%s\".", file, path))
+                printLine(program: "qopen-in-vm", tr("The folder of \"%s\" is not writable, so your edit was saved as \"%s\".", displayed(file), displayed(path)))
             }
         } catch {
             printLine(program: "qopen-in-vm", String(describing: error))

@@ -86,6 +86,18 @@ import TestSupport
         #expect(result.stderr.contains("No such file or directory"))
     }
 
+    /// Issue 14 item 2 (messages): a planted name with a newline and a terminal escape is shown
+    /// escaped, so the error stays one line and cannot act on the terminal.
+    @Test func nameWithControlCharactersIsShownEscapedOnOneLine() throws {
+        let folder = try TemporaryDirectory()
+        let result = try run([Fixture.client, "--", folder("gone\n\u{1B}[2Jnotes.txt")])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("\u{1B}"))
+        #expect(result.stderr.contains(#"gone\n\u{001B}[2Jnotes.txt"#))
+    }
+
     /// Issue 14 item 2: a symlink the user names sends its target's content under the link's
     /// name; the reply (Qubes' recording) replaces the link with a regular file, never its target.
     @Test func symlinkNamedByTheUserIsReplacedNotWrittenThrough() throws {
