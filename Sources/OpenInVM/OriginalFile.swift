@@ -75,6 +75,12 @@ struct OriginalFile {
         if entry.st_mode & S_IFMT == S_IFDIR { throw OpenInVMError.isDirectory(path: path) }
         if !isLink && entry.st_mode & S_IFMT != S_IFREG { throw OpenInVMError.notRegularFile(path: path) }
         let linkTarget = isLink ? try FileSystem.linkTarget(of: name, in: folder) : nil
+        if isLink {
+            // Look through the link before opening it: a device or FIFO is never opened.
+            let target = try FileSystem.followedStatus(of: name, in: folder)
+            if target.st_mode & S_IFMT == S_IFDIR { throw OpenInVMError.isDirectory(path: path) }
+            if target.st_mode & S_IFMT != S_IFREG { throw OpenInVMError.notRegularFile(path: path) }
+        }
         let file = FileDescriptor(rawValue: try withCPath(name) { cName in
             try syscallRetrying {
                 openat(folder.rawValue, cName, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (isLink ? 0 : O_NOFOLLOW))

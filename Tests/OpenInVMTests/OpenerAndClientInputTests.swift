@@ -86,6 +86,19 @@ import TestSupport
         #expect(result.stderr.contains("No such file or directory"))
     }
 
+    /// Issue 14 item 2: now that a link is opened through rather than resolved first, a link to a
+    /// folder or a FIFO is still refused, without blocking and with nothing sent.
+    @Test(arguments: [("folder", "is a folder"), ("pipe", "not a regular file")])
+    func symlinkToFolderOrFifoIsRefused(target: String, message: String) throws {
+        let folder = try TemporaryDirectory()
+        if target == "folder" { mkdir(folder(target), 0o755) } else { mkfifo(folder(target), 0o600) }
+        #expect(symlink(target, folder("link")) == 0)
+        let result = try run([Fixture.client, "--", folder("link")])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     /// Issue 14 item 2 (messages): a planted name with a newline and a terminal escape is shown
     /// escaped, so the error stays one line and cannot act on the terminal.
     @Test func nameWithControlCharactersIsShownEscapedOnOneLine() throws {
