@@ -31,9 +31,9 @@ release_bin = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 debug_bin = $(shell $(SWIFT) build --show-bin-path)
 
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
-HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog
+HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog
 
-.PHONY: all build deps bench-deps check check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
+.PHONY: all build deps bench-deps check check-receiver check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
 
 # Install layout. With PREFIX=/usr the configuration goes to /etc (where qrexec looks);
 # with any other prefix to PREFIX/etc, unless SYSCONFDIR is given.
@@ -78,13 +78,20 @@ build: deps mo
 
 check: deps mo check-po
 	python3 scripts/generate-name-allowlist.py --check
+	python3 scripts/check-doc-tests.py
 	$(SWIFT) build --build-tests
 	scripts/link-aliases.sh "$(debug_bin)"
 	$(SWIFT) test --skip-build
+	$(MAKE) check-receiver
 	$(MAKE) -C CExtension check
 	$(MAKE) fuzz-smoke
 	$(MAKE) check-asan
 	$(MAKE) check-tsan
+
+## The release receiver links only what it runs, within its code budget (docs/SECURITY.md).
+check-receiver:
+	$(SWIFT) build $(RELEASE_FLAGS) --product qfile-unpacker
+	SWIFT=$(SWIFT) python3 scripts/check-receiver-footprint.py "$(release_bin)"
 
 ## libFuzzer over the receiver loop and the name/header rules (docs/RELIABILITY.md).
 fuzz: deps

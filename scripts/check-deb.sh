@@ -33,7 +33,8 @@ if [ -n "$core" ]; then
     contents=$(dpkg-deb -c "$core" | awk '{ print $6 }')
     for path in ./usr/bin/qvm-copy ./usr/bin/qvm-move ./usr/bin/qvm-copy-to-vm ./usr/bin/qvm-move-to-vm ./usr/bin/qvm-open-in-vm \
         ./usr/bin/qvm-open-in-dvm ./usr/bin/qrexec-local ./usr/lib/qubes/qfile-agent ./usr/lib/qubes/qfile-unpacker \
-        ./usr/lib/qubes/qopen-in-vm ./usr/lib/qubes/vm-file-editor ./etc/qubes-rpc/qubes.Filecopy ./etc/qubes-rpc/qubes.OpenInVM \
+        ./usr/lib/qubes/qopen-in-vm ./usr/lib/qubes/vm-file-editor ./usr/lib/qubes/vm-url-opener ./etc/qubes-rpc/qubes.Filecopy \
+        ./etc/qubes-rpc/qubes.OpenInVM ./etc/qubes-rpc/qubes.OpenURL \
         ./etc/qubes/rpc-config/qubes.Filecopy ./usr/share/man/man1/qvm-copy.1.gz ./usr/share/man/man8/qfile-unpacker.8.gz \
         ./usr/share/bash-completion/completions/qvm-copy ./usr/share/zsh/vendor-completions/_qvm-copy \
         ./usr/share/fish/vendor_completions.d/qvm-copy.fish \

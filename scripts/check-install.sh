@@ -23,20 +23,23 @@ expected_layout() {
     echo "f 755 $p/bin/qrexec-local"
     for name in qvm-move qvm-copy-to-vm qvm-move-to-vm; do echo "l $p/bin/$name -> qvm-copy"; done
     echo "l $p/bin/qvm-open-in-dvm -> qvm-open-in-vm"
-    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor; do echo "f 755 $p/lib/qubes/$name"; done
+    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener; do echo "f 755 $p/lib/qubes/$name"; done
+    echo "f 644 $p/share/applications/qvm-open-in-dvm.desktop"
     if [ -x "$bin/intervm-dialog" ]; then
         echo "f 755 $p/lib/qubes/intervm-dialog"
         echo "f 644 $p/share/applications/intervm-dialog.desktop"
     fi
     echo "f 755 $etc/qubes-rpc/qubes.Filecopy"
     echo "f 755 $etc/qubes-rpc/qubes.OpenInVM"
+    echo "f 755 $etc/qubes-rpc/qubes.OpenURL"
     echo "f 644 $etc/qubes/rpc-config/qubes.Filecopy"
     echo "f 644 $etc/qubes/rpc-config/qubes.OpenInVM"
+    echo "f 644 $etc/qubes/rpc-config/qubes.OpenURL"
     echo "f 644 $p/share/doc/intervm-copy/examples/30-intervm.policy"
     for name in qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local; do
         echo "f 644 $p/share/man/man1/$name.1"
     done
-    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog; do echo "f 644 $p/share/man/man8/$name.8"; done
+    for name in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog; do echo "f 644 $p/share/man/man8/$name.8"; done
     for name in qvm-copy qvm-open-in-vm qrexec-local; do
         echo "f 644 $p/share/bash-completion/completions/$name"
         echo "f 644 $p/share/zsh/vendor-completions/_$name"
@@ -185,7 +188,7 @@ if install_into "$root" /usr; then
         check "man qvm-copy mentions $needle" grep -q "$needle" <<<"$text"
     done
     text=$(man_text 8 qfile-unpacker)
-    for needle in 'incoming-dir' 'on-conflict' 'max-bytes' 'max-files' '/etc/intervm/receiver.conf'; do
+    for needle in 'incoming-dir' 'on-conflict' 'max-bytes' 'max-files' 'idle-timeout' '/etc/intervm/receiver.conf'; do
         check "man qfile-unpacker documents $needle" grep -q -- "$needle" <<<"$text"
     done
 
@@ -251,6 +254,14 @@ if install_into "$root" /usr; then
     fi
     unset XDG_STATE_HOME XDG_CONFIG_HOME QREXEC_LOCAL_ROOT QREXEC_LOCAL_DOMAIN
 
+    if command -v desktop-file-validate >/dev/null; then
+        out=$(desktop-file-validate "$root/usr/share/applications/qvm-open-in-dvm.desktop" 2>&1)
+        if [ -z "$out" ]; then pass "qvm-open-in-dvm.desktop validates"; else fail "qvm-open-in-dvm.desktop" "$out"; fi
+    fi
+    check "qvm-open-in-dvm.desktop is hidden and hands its argument to the installed front end" \
+        grep -qx 'Exec=/usr/bin/qvm-open-in-dvm -- %u' "$root/usr/share/applications/qvm-open-in-dvm.desktop"
+    check "qvm-open-in-dvm.desktop handles http and https links" \
+        grep -q '^MimeType=x-scheme-handler/http;x-scheme-handler/https;' "$root/usr/share/applications/qvm-open-in-dvm.desktop"
     if [ -e "$root/usr/share/applications/intervm-dialog.desktop" ]; then
         if command -v desktop-file-validate >/dev/null; then
             out=$(desktop-file-validate "$root/usr/share/applications/intervm-dialog.desktop" 2>&1)

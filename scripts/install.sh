@@ -22,7 +22,7 @@ s=$stage
 install -d "$s$BINDIR" "$s$QUBESLIBDIR"
 for p in qvm-copy qvm-open-in-vm qrexec-local; do install -m 0755 "$BIN_DIR/$p" "$s$BINDIR/$p"; done
 "$top/scripts/link-aliases.sh" "$s$BINDIR"
-for h in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor intervm-dialog; do
+for h in qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog; do
     if [ -x "$BIN_DIR/$h" ]; then
         install -m 0755 "$BIN_DIR/$h" "$s$QUBESLIBDIR/$h"
     elif [ "$h" = intervm-dialog ]; then
@@ -80,6 +80,14 @@ if [ -e "$s$QUBESLIBDIR/intervm-dialog" ]; then
     sed "s|@QUBESLIBDIR@|$QUBESLIBDIR|g" "$desktop" >"$s$DATADIR/applications/intervm-dialog.desktop"
     chmod 0644 "$s$DATADIR/applications/intervm-dialog.desktop"
 fi
+
+# qvm-open-in-dvm as a hidden application for links and documents, so that
+# `xdg-settings set default-web-browser qvm-open-in-dvm.desktop` sends links to a disposable VM.
+install -d "$s$DATADIR/applications"
+desktop=$top/data/qvm-open-in-dvm.desktop
+[ ! -f "$top/build/data/qvm-open-in-dvm.desktop" ] || desktop=$top/build/data/qvm-open-in-dvm.desktop
+sed "s|@BINDIR@|$BINDIR|g" "$desktop" >"$s$DATADIR/applications/qvm-open-in-dvm.desktop"
+chmod 0644 "$s$DATADIR/applications/qvm-open-in-dvm.desktop"
 
 # Translations, compiled by `make mo` into build/locale: one for each po/LANG.po (a catalogue
 # left in build/ by another checkout state is not shipped).

@@ -6,8 +6,10 @@ import SystemPackage
 public enum IncomingFolder {
     /// Opens `base/sourceDomain`, creating missing folders with mode 0700. The base may pass
     /// through symlinks the user set up (say `/home -> /var/home`); the source VM's own folder
-    /// may not be one.
+    /// may not be one. A relative base is refused (EINVAL): the folders are made from "/" down,
+    /// so "relhome/QubesIncoming" would land at the root.
     public static func open(base: String, sourceDomain: String) throws -> FileDescriptor {
+        guard base.hasPrefix("/") else { throw Errno.invalidArgument }
         let baseFD = try makePath(base)
         defer { baseFD.closeQuietly() }
         return try openChild(Array(sourceDomain.utf8), in: baseFD)

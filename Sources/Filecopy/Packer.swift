@@ -10,10 +10,13 @@ public struct PackerOptions: Sendable {
     public var ignoreSymlinks: Bool
     /// Say on stderr which entries were skipped.
     public var verbose: Bool
+    /// Keep a record of every entry sent, for `removeSent()` (a move).
+    public var recordSent: Bool
 
-    public init(ignoreSymlinks: Bool = false, verbose: Bool = false) {
+    public init(ignoreSymlinks: Bool = false, verbose: Bool = false, recordSent: Bool = false) {
         self.ignoreSymlinks = ignoreSymlinks
         self.verbose = verbose
+        self.recordSent = recordSent
     }
 }
 
@@ -42,6 +45,8 @@ public final class Packer {
     var answerRead = false
     /// A success that arrived before the end; checked once everything is sent.
     var earlySuccess: TransferResult?
+    /// What was sent, with `recordSent`.
+    var sentLog: SentLog?
 
     public init(
         options: PackerOptions = PackerOptions(), progress: SenderProgress = SenderProgress(style: .silent),
@@ -51,6 +56,7 @@ public final class Packer {
         self.progress = progress
         self.output = PackerOutput(descriptor: output)
         self.answers = answers
+        if options.recordSent { sentLog = SentLog() }
     }
 
     deinit { closeOpenDirectories() }

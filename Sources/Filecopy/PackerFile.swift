@@ -22,6 +22,7 @@ extension Packer {
         if looked.st_size == 0 {
             try beginRecord(Self.header(for: looked, fileLength: 0))
             recordStart = nil
+            record(.file(name: Self.bytes(of: name), state: SentState(looked)))
             return
         }
         let descriptor = try openChecked(name, in: parent, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
@@ -62,16 +63,18 @@ extension Packer {
             progress.add(count)
             remaining -= UInt64(count)
         }
-        try checkUnchanged(file, opened: opened, endSeen: endSeen)
+        let after = try checkUnchanged(file, opened: opened, endSeen: endSeen)
         recordStart = nil
+        record(.file(name: Self.bytes(of: name), state: SentState(after)))
     }
 
     /// Files of this size or more are read with a hint for sequential access.
     static let largeFile: UInt64 = 1 << 20
 
-    /// Throws `fileChanged` unless the file still ends at the size sent and was not modified.
-    /// `endSeen`: the last read already found the end.
-    private func checkUnchanged(_ file: FileDescriptor, opened: stat, endSeen: Bool) throws {
+    /// Throws `fileChanged` unless the file still ends at the size sent and was not modified;
+    /// returns its fstat(2) after the last byte was read. `endSeen`: the last read already found
+    /// the end.
+    private func checkUnchanged(_ file: FileDescriptor, opened: stat, endSeen: Bool) throws -> stat {
         var probe: UInt8 = 0
         let after: stat
         do {
@@ -86,5 +89,6 @@ extension Packer {
         guard after.st_size == opened.st_size, after.st_mtim.tv_sec == opened.st_mtim.tv_sec,
             after.st_mtim.tv_nsec == opened.st_mtim.tv_nsec
         else { throw TransferFailure.fileChanged(name: path) }
+        return after
     }
 }

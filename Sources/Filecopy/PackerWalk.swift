@@ -38,6 +38,14 @@ extension Packer {
             }
         }
         defer { _ = Glibc.close(parent) }
+        if sentLog != nil {
+            do {
+                let folder = try FileSystem.status(of: FileDescriptor(rawValue: parent))
+                record(.argument(folder: directory, device: UInt64(folder.st_dev), inode: UInt64(folder.st_ino)))
+            } catch let error as Errno {
+                throw TransferFailure.cannotRead(name: argument, error)
+            }
+        }
         path = name
         try withCPath(name) { cName in try sendEntry(cName, in: parent, parentPathLength: 0, isArgument: true) }
         try sendOpenDirectories()
@@ -95,6 +103,7 @@ extension Packer {
             header = Self.header(for: opened, fileLength: 0)
             try beginRecord(header)
             recordStart = nil
+            record(.folder(name: Self.bytes(of: name), device: UInt64(opened.st_dev), inode: UInt64(opened.st_ino)))
         } catch {
             _ = Glibc.close(descriptor)
             throw Self.asFailure(error, path)
@@ -116,6 +125,11 @@ extension Packer {
             guard let entry = readdir(top.stream) else {
                 let error = errno
                 if error != 0 { throw TransferFailure.cannotRead(name: path, Errno(rawValue: error)) }
+                if sentLog != nil {
+                    // The folder as it was once read to its end.
+                    let read = try Self.statusOrCannotRead(FileDescriptor(rawValue: dirfd(top.stream)), path)
+                    record(.folderEnd(state: SentState(read)))
+                }
                 closedir(top.stream)
                 openDirectories.removeLast()
                 try beginRecord(top.header)
@@ -158,25 +172,36 @@ extension Packer {
         }
     }
 
-    /// Sends a symlink as a link: its target (readlinkat(2)) is the body.
+    /// Sends a symlink as a link: its target is the body. The link itself is opened (O_PATH |
+    /// O_NOFOLLOW) and read through that descriptor (readlinkat(2) with an empty name), so the
+    /// target and the record of what was sent come from the same link.
     private func sendSymlink(_ name: UnsafePointer<CChar>, in parent: Int32, looked: stat) throws {
+        let link: FileDescriptor
+        do {
+            link = try FileSystem.openEntry(Self.bytes(of: name), in: FileDescriptor(rawValue: parent))
+        } catch let error as Errno {
+            if error == .noSuchFileOrDirectory { throw TransferFailure.fileChanged(name: path) }
+            throw TransferFailure.cannotRead(name: path, error)
+        }
+        defer { link.closeQuietly() }
         var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
         let count: Int
         do {
-            count = try target.withUnsafeMutableBytes { buffer in
-                try syscallRetrying { Glibc.readlinkat(parent, name, buffer.baseAddress!, buffer.count) }
-            }
+            count = try target.withUnsafeMutableBytes { buffer in try FileSystem.readLink(link, into: buffer) }
         } catch let error as Errno {
-            // EINVAL: no longer a link.
+            // EINVAL or ENOENT: no longer a link.
             if error == .invalidArgument || error == .noSuchFileOrDirectory { throw TransferFailure.fileChanged(name: path) }
             throw TransferFailure.cannotRead(name: path, error)
         }
         guard count < target.count, UInt64(count) <= FileHeader.maxLinkTargetLength else {
             throw TransferFailure.cannotRead(name: path, .fileNameTooLong)
         }
+        let read = try Self.statusOrCannotRead(link, path)
+        guard Self.isSameEntry(read, looked) else { throw TransferFailure.fileChanged(name: path) }
         try beginRecord(Self.header(for: looked, fileLength: UInt64(count)), bodyCount: count)
         target.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         recordStart = nil
+        record(.file(name: Self.bytes(of: name), state: SentState(read)))
     }
 
     /// The wire header for `info`: full st_mode, times as unsigned 32-bit seconds plus
@@ -197,6 +222,26 @@ extension Packer {
 
     static func isDotOrDotDot(_ name: UnsafeRawBufferPointer) -> Bool {
         (name.count == 1 && name[0] == UInt8(ascii: ".")) || (name.count == 2 && name[0] == UInt8(ascii: ".") && name[1] == UInt8(ascii: "."))
+    }
+
+    /// Adds `item` to the record of what was sent, when one is kept.
+    func record(_ item: @autoclosure () -> SentItem) {
+        guard sentLog != nil else { return }
+        sentLog!.append(item())
+    }
+
+    /// The bytes of a C name.
+    static func bytes(of name: UnsafePointer<CChar>) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
+    }
+
+    /// fstat(2), failing as "cannot read `name`".
+    static func statusOrCannotRead(_ fd: FileDescriptor, _ name: [UInt8]) throws -> stat {
+        do {
+            return try FileSystem.status(of: fd)
+        } catch let error as Errno {
+            throw TransferFailure.cannotRead(name: name, error)
+        }
     }
 
     /// `error` as a TransferFailure: an Errno becomes "cannot read `name`".

@@ -9,6 +9,9 @@ public struct ReceiveOptions: Sendable, Equatable {
     /// Most entries (files, directories, symlinks) accepted in one transfer.
     public var maxFiles: UInt64 = .max
     public var onConflict: ConflictPolicy = .fail
+    /// Seconds the sender may send nothing before the transfer ends with ETIMEDOUT (110);
+    /// 0 waits forever.
+    public var idleTimeout: UInt32 = 600
 
     public init() {}
 }

@@ -11,12 +11,14 @@ import SystemPackage
 ///     on-conflict = rename                  # or fail (the default, as in Qubes)
 ///     max-bytes = 20G                       # K, M, G, T: powers of 1024
 ///     max-files = 100000
+///     idle-timeout = 600                    # seconds without data from the sender; 0: none
 public struct ReceiverSettings: Sendable, Equatable {
     /// Base folder for incoming files; nil means `~/QubesIncoming`.
     public var incomingDirectory: String?
     public var onConflict: ConflictPolicy?
     public var maxBytes: UInt64?
     public var maxFiles: UInt64?
+    public var idleTimeout: UInt32?
 
     public init() {}
 
@@ -52,7 +54,7 @@ public struct ReceiverSettings: Sendable, Equatable {
             let value = line[line.index(after: equals)...].trimmed
             guard !value.isEmpty else {
                 // TRANSLATORS: %s is a setting's name as written in the file.
-                throw fail(tr("\"%s\" has no value", String(key)))
+                throw fail(tr("\"%s\" has no value", TransferFailure.displayName(key.utf8)))
             }
             switch key {
             case "incoming-dir":
@@ -80,9 +82,15 @@ public struct ReceiverSettings: Sendable, Equatable {
                     throw fail(tr("max-files must be a whole number"))
                 }
                 maxFiles = count
+            case "idle-timeout":
+                guard let seconds = UInt32(value) else {
+                    // TRANSLATORS: idle-timeout is the setting's literal name.
+                    throw fail(tr("idle-timeout must be a whole number of seconds"))
+                }
+                idleTimeout = seconds
             default:
                 // TRANSLATORS: %s is the setting's name as written in the file.
-                throw fail(tr("unknown setting \"%s\"", String(key)))
+                throw fail(tr("unknown setting \"%s\"", TransferFailure.displayName(key.utf8)))
             }
         }
     }
@@ -93,16 +101,23 @@ public struct ReceiverSettings: Sendable, Equatable {
         if let onConflict, !explicit.contains("on-conflict") { result.onConflict = onConflict }
         if let maxBytes, !explicit.contains("max-bytes") { result.maxBytes = maxBytes }
         if let maxFiles, !explicit.contains("max-files") { result.maxFiles = maxFiles }
+        if let idleTimeout, !explicit.contains("idle-timeout") { result.idleTimeout = idleTimeout }
         return result
     }
 
-    /// The file's text, nil when it is missing (`FileSystem.readWholeFile`, at most 1 MiB).
+    /// The file's text, nil when it is missing (`FileSystem.readWholeFile`, at most 1 MiB). A
+    /// FIFO or a device is refused without waiting on it: the sender waits for an answer.
     private static func readIfPresent(_ path: String) throws -> String? {
         do {
-            return try FileSystem.readWholeFile(at: path, limit: 1 << 20).map { String(decoding: $0, as: UTF8.self) }
+            return try FileSystem.readWholeFile(at: path, limit: 1 << 20, regularOnly: true).map {
+                String(decoding: $0, as: UTF8.self)
+            }
         } catch is FileSystem.FileTooLarge {
             // TRANSLATORS: follows the file's name and a colon.
             throw SettingsError(file: path, line: 0, message: tr("is larger than 1 MiB"))
+        } catch is FileSystem.NotRegularFile {
+            // TRANSLATORS: follows the file's name and a colon.
+            throw SettingsError(file: path, line: 0, message: tr("is not a regular file"))
         } catch {
             // TRANSLATORS: follows the file's name and a colon; %s is the system's reason.
             throw SettingsError(file: path, line: 0, message: tr("cannot be read (%s)", String(describing: error)))
@@ -125,13 +140,18 @@ public func parseSize(_ text: some StringProtocol) -> UInt64? {
 }
 
 /// A malformed settings file: where and what (`message` in the user's language; the
-/// `file:line:` prefix is the same in every language, as compilers print it).
+/// `file:line:` prefix is the same in every language, as compilers print it). The path comes
+/// from HOME or XDG_CONFIG_HOME and is shown escaped (`displayName`), as is any key quoted in
+/// `message`.
 public struct SettingsError: Error, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var message: String
 
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+    public var description: String {
+        let shownFile = TransferFailure.displayName(file.utf8)
+        return line > 0 ? "\(shownFile):\(line): \(message)" : "\(shownFile): \(message)"
+    }
 }
 
 extension StringProtocol {

@@ -1,13 +1,14 @@
 import Glibc
-import Localization
 import SystemIO
 import SystemPackage
 
-/// Progress reports as Qubes' sender makes them, chosen by the environment:
-/// `PROGRESS_TYPE=console` with `FILECOPY_TOTAL_BYTES` prints `sent X/Y KB` + CR on stderr;
-/// `PROGRESS_TYPE=gui` with `SAVED_FD_1` writes the cumulative byte count, one decimal number
-/// a line, to that descriptor (qrexec-client-vm's saved stdout, read by the progress dialog).
-/// Reports are at most ten a second, plus a final one.
+/// Progress reports, chosen by the environment as Qubes' sender chooses them:
+/// `PROGRESS_TYPE=console` with `FILECOPY_TOTAL_BYTES` redraws one line on stderr (percent,
+/// sizes, rate, time left), but only when stderr is a terminal: a log or a pipe gets no
+/// carriage returns and no progress lines; `PROGRESS_TYPE=gui` with `SAVED_FD_1` writes the
+/// cumulative byte count, one decimal number a line, to that descriptor (qrexec-client-vm's
+/// saved stdout, read by the progress dialog). Reports are at most ten a second, plus a final
+/// one; the console line is finished with a newline before any message follows it.
 public final class SenderProgress {
     public enum Style: Equatable, Sendable {
         case silent
@@ -24,6 +25,9 @@ public final class SenderProgress {
     private var lastReportTime: Int64?
     private static let interval: Int64 = 100_000_000  // nanoseconds
 
+    /// When the transfer started, for the rate and the time left.
+    private let started = SenderProgress.monotonicNanoseconds()
+
     public init(style: Style) {
         self.style = style
     }
@@ -33,7 +37,7 @@ public final class SenderProgress {
         func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
         switch value("PROGRESS_TYPE") {
         case "console":
-            if let total = value("FILECOPY_TOTAL_BYTES").flatMap({ UInt64($0) }) {
+            if isatty(STDERR_FILENO) == 1, let total = value("FILECOPY_TOTAL_BYTES").flatMap({ UInt64($0) }) {
                 return SenderProgress(style: .console(totalBytes: total))
             }
         case "gui":
@@ -71,9 +75,9 @@ public final class SenderProgress {
         switch style {
         case .silent: break
         case .console(let total):
-            // TRANSLATORS: progress line on the terminal: kilobytes sent so far / kilobytes in all.
-            let line = tr("sent %s/%s KB", String(bytes / 1024), String(total / 1024))
-            write(line + "\r", to: STDERR_FILENO)
+            let line = ConsoleProgressLine(bytes: bytes, total: total, elapsedNanoseconds: Self.monotonicNanoseconds() - started)
+            // Back to the start of the line, the new text, then erase what a longer line left.
+            write("\r" + line.text + "\u{1B}[K", to: STDERR_FILENO)
         case .gui(let descriptor): write("\(bytes)\n", to: descriptor)
         }
     }

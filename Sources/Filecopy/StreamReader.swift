@@ -12,16 +12,23 @@ struct StreamReader: ~Copyable {
     static let bufferSize = 128 << 10
 
     private let input: FileDescriptor
+    /// Seconds the sender may leave the input empty before a read fails with ETIMEDOUT;
+    /// 0 waits forever.
+    private let idleTimeout: UInt32
     private let buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
     private(set) var crc = CRC32()
+    /// Set when a read gave up on a silent sender (ETIMEDOUT from `idleTimeout`), so the
+    /// caller can tell it from an ETIMEDOUT of the file system.
+    private(set) var senderWentSilent = false
     /// The parent directory of the last record, closed before every read(2), which may wait
     /// for the sender (`RecentParent`).
     var recentParent = RecentParent()
 
-    init(input: FileDescriptor) {
+    init(input: FileDescriptor, idleTimeout: UInt32) {
         self.input = input
+        self.idleTimeout = idleTimeout
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
         FileSystem.enlargePipe(input, to: PipeSize.preferred)
     }
@@ -29,9 +36,15 @@ struct StreamReader: ~Copyable {
     deinit { buffer.deallocate() }
 
     /// The one read(2) of the input, which may wait for the sender: the kept parent directory
-    /// is closed first (`RecentParent`).
+    /// is closed first (`RecentParent`), and a sender that sends nothing for `idleTimeout`
+    /// seconds gets ETIMEDOUT (one poll(2) before each read; stdin's O_NONBLOCK is not ours
+    /// to set, its file description is shared with qrexec).
     private mutating func readInput(into destination: UnsafeMutableRawPointer, count: Int) throws -> Int {
         recentParent.forget()
+        if idleTimeout > 0, try !input.waitForInput(seconds: idleTimeout) {
+            senderWentSilent = true
+            throw Errno.timedOut
+        }
         return try syscallRetrying { read(input.rawValue, destination, count) }
     }
 
@@ -83,10 +96,16 @@ struct StreamReader: ~Copyable {
                 end -= start
                 start = 0
             }
-            let got = try readInput(into: base + end, count: buffer.count - end)
+            let got: Int
+            do {
+                got = try readInput(into: base + end, count: buffer.count - end)
+            } catch {
+                // A silent sender or a failed read: what did arrive still counts, as at the end.
+                consumeBuffered()
+                throw error
+            }
             if got == 0 {
-                crc.update(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
-                start = end
+                consumeBuffered()
                 return nil
             }
             end += got
@@ -95,6 +114,12 @@ struct StreamReader: ~Copyable {
         crc.update(view)
         start += count
         return view
+    }
+
+    /// Consumes the partial bytes left in the buffer (the CRC-32 covers them).
+    private mutating func consumeBuffered() {
+        crc.update(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+        start = end
     }
 
     /// The next header, or nil when the input ends before all 32 bytes arrived.

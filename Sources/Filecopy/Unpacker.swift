@@ -43,7 +43,7 @@ public struct Unpacker: ~Copyable {
         resolver: BeneathResolver = BeneathResolver(), procFD: FileDescriptor?,
         onEntry: ((ArraySlice<UInt8>) -> Void)? = nil
     ) {
-        reader = StreamReader(input: input)
+        reader = StreamReader(input: input, idleTimeout: options.idleTimeout)
         self.destination = destination
         self.options = options
         self.resolver = resolver
@@ -83,6 +83,9 @@ public struct Unpacker: ~Copyable {
     }
 
     private var lastNameCopy: [UInt8]? { hasLastName ? lastName.array : nil }
+
+    /// Whether the transfer ended because the sender sent nothing for `idleTimeout` seconds.
+    public var senderWentSilent: Bool { reader.senderWentSilent }
 
     // MARK: - One entry
 
@@ -136,17 +139,28 @@ public struct Unpacker: ~Copyable {
             try FileSystem.openUnnamedFile(in: destination, mode: mode_t(header.permissions))
         }
         defer { file.closeQuietly() }
-        if preallocates && length >= Self.largeFile {
-            _ = try failing(name) { try FileSystem.preallocate(file, length: Int64(length)) }
-        }
+        // Preallocated step by step behind the data, never the declared length up front.
+        var preallocation = preallocates && length >= Self.largeFile ? PreallocationStep(length: length) : nil
 
         var remaining = length
         while remaining > 0 {
-            let got = try reader.consume(upTo: Int(min(remaining, UInt64(StreamReader.bufferSize)))) { [name] chunk in
-                try failing(name) { try file.writeFully(chunk) }
+            let got: Int
+            do {
+                got = try reader.consume(upTo: Int(min(remaining, UInt64(StreamReader.bufferSize)))) { [name] chunk in
+                    try failing(name) { try file.writeFully(chunk) }
+                }
+            } catch {
+                // A silent sender (ETIMEDOUT) or a failed read: the answer names this file.
+                throw ReceiveFailure(error, name.array)
             }
             if got == 0 { throw ReceiveFailure(.truncatedInsideRecord, name.array) }
             remaining -= UInt64(got)
+            if let range = preallocation?.next(afterWriting: length - remaining) {
+                let supported = try failing(name) {
+                    try FileSystem.preallocate(file, offset: Int64(range.offset), length: Int64(range.length))
+                }
+                if !supported { preallocation = nil }
+            }
         }
         try failing(name) {
             try FileSystem.setTimes(file, header.accessTime, header.modificationTime)
@@ -252,7 +266,7 @@ public struct Unpacker: ~Copyable {
 
     // MARK: - Helpers
 
-    /// Files of this size or more are preallocated.
+    /// Files of this size or more are preallocated (`PreallocationStep`).
     private static let largeFile: UInt64 = 1 << 20
 
     private mutating func countEntry() throws {
@@ -278,8 +292,8 @@ public struct Unpacker: ~Copyable {
 
     /// Refuses an entry the destination cannot hold (an inode, and `length` bytes of data in
     /// whole blocks) with ENOSPC, from its header: before it is created or any data is read
-    /// (`SpaceBudget`). Large files are also preallocated once created (but on tmpfs), so the
-    /// space is really theirs.
+    /// (`SpaceBudget`). Large files are also preallocated (but on tmpfs) as their data
+    /// arrives, a bounded step ahead of it (`PreallocationStep`).
     private mutating func reserveSpace(_ length: UInt64) throws {
         let fits = try failing(name) { try space.reserve(length: length) }
         guard fits else { throw ReceiveFailure(.noSpace, name.array) }

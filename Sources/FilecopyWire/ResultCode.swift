@@ -27,6 +27,8 @@ public struct ResultCode: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let unsafeSymlink = ResultCode(rawValue: 67)
     /// EILSEQ: a name fails validation.
     public static let invalidName = ResultCode(rawValue: 84)
+    /// ETIMEDOUT: the sender sent nothing for the receiver's idle timeout.
+    public static let timedOut = ResultCode(rawValue: 110)
     /// EREMOTEIO: the stream ended between records, without the end header.
     public static let truncatedBetweenRecords = ResultCode(rawValue: 121)
     /// EDQUOT: a byte or file limit was exceeded.

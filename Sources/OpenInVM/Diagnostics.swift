@@ -1,14 +1,15 @@
-import Filecopy
+import DisplayText
 import SystemIO
 import SystemPackage
 
-/// One line on stderr, prefixed with the program's name (write(2) on descriptor 2).
+/// One line on stderr, prefixed with the program's name (`printError`).
 public func printLine(program: String, _ message: String) {
-    try? FileDescriptor.standardError.writeFully(Array("\(program): \(message)\n".utf8))
+    printError(program + ": " + message)
 }
 
-/// `path` as it may be shown in a message: control and invisible characters escaped, so a
-/// planted name can neither break the line nor act on the terminal (`TransferFailure.displayName`).
+/// `path` as it may be shown in a message (`DisplayText.escaped`), for the programs that do
+/// not link DisplayText themselves: a planted name can neither break the line nor act on the
+/// terminal.
 public func displayed(_ path: String) -> String {
-    TransferFailure.displayName(Array(path.utf8))
+    DisplayText.escaped(Array(path.utf8))
 }

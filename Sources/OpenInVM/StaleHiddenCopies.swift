@@ -12,25 +12,8 @@ import SystemPackage
 /// written is never taken for a stale one. Best effort: errors leave the name alone.
 enum StaleHiddenCopies {
     static func remove(in folder: FileDescriptor) {
-        for name in candidates(in: folder) { removeIfStale(name, in: folder) }
-    }
-
-    /// Names in `folder` of the hidden-copy form (readdir(3) on a duplicate descriptor).
-    private static func candidates(in folder: FileDescriptor) -> [[UInt8]] {
-        let listed = dup(folder.rawValue)
-        guard listed >= 0 else { return [] }
-        guard let stream = fdopendir(listed) else {
-            close(listed)
-            return []
-        }
-        defer { closedir(stream) }
-        rewinddir(stream)
-        var names: [[UInt8]] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-            if HiddenCopyName.matches(name) { names.append(name) }
-        }
-        return names
+        guard let names = try? DirectoryListing.names(in: folder) else { return }
+        for name in names where HiddenCopyName.matches(name) { removeIfStale(name, in: folder) }
     }
 
     private static func removeIfStale(_ name: [UInt8], in folder: FileDescriptor) {

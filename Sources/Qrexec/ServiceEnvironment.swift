@@ -1,6 +1,10 @@
+import Glibc
+
 /// The environment qrexec gives a service: who called, and which service with which argument.
+/// Read by the services (`fromProcess`) and written by the local stand-in (`variables`), so the
+/// names of the variables live here only.
 public struct ServiceEnvironment: Sendable, Equatable {
-    /// The calling VM (`QREXEC_REMOTE_DOMAIN`).
+    /// The calling VM (`QREXEC_REMOTE_DOMAIN`), untrusted until checked with `TargetName`.
     public var remoteDomain: String
     public var service: String
     /// The argument after `+`, empty when none (`QREXEC_SERVICE_ARGUMENT`).
@@ -12,15 +16,29 @@ public struct ServiceEnvironment: Sendable, Equatable {
         self.argument = argument
     }
 
+    static let remoteDomainVariable = "QREXEC_REMOTE_DOMAIN"
+    static let fullNameVariable = "QREXEC_SERVICE_FULL_NAME"
+    static let argumentVariable = "QREXEC_SERVICE_ARGUMENT"
+
+    /// What qrexec gave this process; nil when it was not started as a service (no
+    /// `QREXEC_REMOTE_DOMAIN`). The service name comes from `QREXEC_SERVICE_FULL_NAME`.
+    public static func fromProcess() -> ServiceEnvironment? {
+        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+        guard let remoteDomain = variable(remoteDomainVariable) else { return nil }
+        let fullName = variable(fullNameVariable) ?? ""
+        let service = fullName.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return ServiceEnvironment(remoteDomain: remoteDomain, service: service, argument: variable(argumentVariable) ?? "")
+    }
+
     /// `SERVICE+ARG`, or `SERVICE` without an argument (`QREXEC_SERVICE_FULL_NAME`).
     public var fullName: String { argument.isEmpty ? service : service + "+" + argument }
 
     /// The variables as "NAME=value".
     public var variables: [String] {
         [
-            "QREXEC_REMOTE_DOMAIN=" + remoteDomain,
-            "QREXEC_SERVICE_FULL_NAME=" + fullName,
-            "QREXEC_SERVICE_ARGUMENT=" + argument,
+            Self.remoteDomainVariable + "=" + remoteDomain,
+            Self.fullNameVariable + "=" + fullName,
+            Self.argumentVariable + "=" + argument,
         ]
     }
 
@@ -31,8 +49,15 @@ public struct ServiceEnvironment: Sendable, Equatable {
         let service = String(parts[0])
         let argument = parts.count > 1 ? String(parts[1]) : ""
         guard !service.isEmpty, service.utf8.count + argument.utf8.count < 64,
-            service.utf8.allSatisfy(PolicyParser.isNameByte), argument.utf8.allSatisfy(PolicyParser.isNameByte)
+            service.utf8.allSatisfy(isNameByte), argument.utf8.allSatisfy(isNameByte)
         else { return nil }
         return (service, argument)
+    }
+
+    /// Letters, digits and `_.-` as Qubes allows in service names and arguments (no `+`).
+    public static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
     }
 }

@@ -68,11 +68,11 @@ public enum FileSystem {
         _ = try syscallRetrying { Glibc.futimens(fd.rawValue, times) }
     }
 
-    /// fallocate(2) for `length` bytes, so a lack of space shows before any data is written.
-    /// Returns false where the file system cannot preallocate.
-    public static func preallocate(_ fd: FileDescriptor, length: Int64) throws -> Bool {
+    /// fallocate(2) (mode 0) for `length` bytes from `offset`, so a lack of space shows before
+    /// that data is written. Returns false where the file system cannot preallocate.
+    public static func preallocate(_ fd: FileDescriptor, offset: Int64 = 0, length: Int64) throws -> Bool {
         do {
-            _ = try syscallRetrying { csys_fallocate(fd.rawValue, 0, length) }
+            _ = try syscallRetrying { csys_fallocate(fd.rawValue, offset, length) }
             return true
         } catch let error as Errno where error == .notSupported || error == .invalidArgument {
             return false

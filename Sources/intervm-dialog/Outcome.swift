@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dialogs
+import DisplayText
 import Glibc
 import Localization
 import SystemIO
@@ -32,7 +33,7 @@ struct Outcome: ParsableCommand {
     var details: String?
 
     func run() throws {
-        if kind == .success && DesktopNotification.send(summary: summary, icon: "emblem-default") { return }
+        if kind == .success && DesktopNotification.send(summary: DisplayText.guarded(summary), icon: "emblem-default") { return }
         let status = MainActor.assumeIsolated { () -> Int32 in
             guard MainLoop.start() else {
                 // No display: the message still reaches whoever reads stderr.

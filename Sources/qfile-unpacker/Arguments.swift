@@ -1,3 +1,4 @@
+import DisplayText
 import Filecopy
 import Glibc
 import Localization
@@ -24,6 +25,8 @@ struct Arguments {
         // TRANSLATORS: N is the option's value; K, M, G, T are the suffixes accepted (literal).
         text += "  --max-bytes N             " + tr("refuse more than N bytes of file data (K, M, G, T suffixes)") + "\n"
         text += "  --max-files N             " + tr("refuse more than N entries") + "\n"
+        // TRANSLATORS: SECONDS is the option's value; 600 and 0 are literal.
+        text += "  --idle-timeout SECONDS    " + tr("end the transfer when the sender sends nothing for SECONDS (default 600, 0: never)") + "\n"
         // TRANSLATORS: fail is the literal value; "name (1).ext" shows how a renamed file is called.
         text += "  --on-conflict fail|rename " + tr("on a taken name: fail (default) or store as \"name (1).ext\"") + "\n"
         text += "  -v                        " + tr("report each entry and the confinement on stderr")
@@ -44,7 +47,7 @@ struct Arguments {
                 if let inlineValue { return inlineValue }
                 guard let next = rest.popFirst() else {
                     // TRANSLATORS: %s is the option, e.g. --max-files.
-                    throw UsageError(tr("%s needs a value", key))
+                    throw UsageError(tr("%s needs a value", DisplayText.escaped(key)))
                 }
                 return next
             }
@@ -68,6 +71,13 @@ struct Arguments {
                 }
                 options.maxFiles = count
                 explicit.insert("max-files")
+            case "--idle-timeout":
+                guard let seconds = UInt32(try value()) else {
+                    // TRANSLATORS: --idle-timeout is literal.
+                    throw UsageError(tr("--idle-timeout takes a whole number of seconds"))
+                }
+                options.idleTimeout = seconds
+                explicit.insert("idle-timeout")
             case "--on-conflict":
                 guard let policy = ConflictPolicy(rawValue: try value()) else {
                     // TRANSLATORS: --on-conflict, fail and rename are literal.
@@ -77,7 +87,7 @@ struct Arguments {
                 explicit.insert("on-conflict")
             default:
                 // TRANSLATORS: %s is the option given; --help is literal.
-                throw UsageError(tr("unknown option %s (see --help)", key))
+                throw UsageError(tr("unknown option %s (see --help)", DisplayText.escaped(key)))
             }
         }
         switch positional.count {
@@ -85,7 +95,7 @@ struct Arguments {
         case 2:
             guard let uid = uid_t(positional[0]) else {
                 // TRANSLATORS: UID is the usage line's placeholder; %s is what was given instead.
-                throw UsageError(tr("UID must be a number, not \"%s\"", positional[0]))
+                throw UsageError(tr("UID must be a number, not \"%s\"", DisplayText.escaped(positional[0])))
             }
             target = (uid, positional[1])
         default:

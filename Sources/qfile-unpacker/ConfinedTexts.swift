@@ -11,4 +11,6 @@ struct ConfinedTexts {
     // TRANSLATORS: the first %s is the error number, the second the name of the entry refused.
     let refusedNamed = tr("transfer refused with error %s (\"%s\")")
     let refused = tr("transfer refused with error %s")
+    // TRANSLATORS: %s is a number of seconds (s); idle-timeout is the setting's literal name.
+    let senderWentSilent = tr("nothing arrived from the sender for %s s (idle-timeout)")
 }

@@ -52,6 +52,12 @@ if let serviceArgument = environment("QREXEC_SERVICE_ARGUMENT"), !serviceArgumen
 }
 
 let home = environment("HOME") ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_dir) } ?? "/"
+// Settings paths and the incoming folder are built on it: a relative (or empty) HOME would
+// name folders relative to the root or the working directory.
+guard home.hasPrefix("/") else {
+    // TRANSLATORS: HOME is the environment variable (literal); %s is its value, escaped.
+    refuse(tr("HOME must be an absolute path, not \"%s\"", TransferFailure.displayName(home.utf8)), code: .invalid)
+}
 let settings: ReceiverSettings
 do {
     settings = try ReceiverSettings.load(
@@ -116,7 +122,9 @@ var unpacker = Unpacker(
     input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
     onEntry: arguments.verbose ? { name in printError(fill(texts.received, [TransferFailure.displayName(Array(name))])) } : nil)
 let result = unpacker.receive()
-if !result.code.isSuccess {
+if unpacker.senderWentSilent {
+    printError("qfile-unpacker: " + fill(texts.senderWentSilent, [String(options.idleTimeout)]))
+} else if !result.code.isSuccess {
     // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
     let code = String(describing: result.code)
     let message = result.lastName.map {

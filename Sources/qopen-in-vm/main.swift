@@ -1,6 +1,7 @@
 // qopen-in-vm: the qubes.OpenInVM client, run by qrexec-client-vm.
 // stdout goes to the service, stdin comes from it; messages go to stderr.
 import ArgumentParser
+import CommandLineErrors
 import Glibc
 import Localization
 import OpenInVM
@@ -46,4 +47,4 @@ struct QOpenInVM: ParsableCommand {
 
 Localization.setUp()
 signal(SIGPIPE, SIG_IGN)  // a service that went away is a write error, not a silent death
-QOpenInVM.main()
+QOpenInVM.mainEscapingErrors()

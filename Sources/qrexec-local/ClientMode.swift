@@ -1,6 +1,7 @@
 import Glibc
 import Localization
 import Qrexec
+import QrexecLocal
 import SystemIO
 
 /// `qrexec-client-vm` inside a local VM: the calling VM and the root come from the
@@ -21,7 +22,4 @@ enum ClientMode {
     }
 }
 
-func printError(_ line: String) {
-    let bytes = Array((line + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-}
+

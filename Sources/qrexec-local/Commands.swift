@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import Localization
 import Qrexec
+import QrexecLocal
 
 /// The options every subcommand takes.
 struct RootOptions: ParsableArguments {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import CommandLineErrors
 import Glibc
 import Localization
 import Qrexec
+import QrexecClient
 import SystemIO
 
 // One program, two faces: `qrexec-client-vm` (Qubes' command line, inside `qrexec-local run`)
@@ -12,4 +14,4 @@ let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/"
 if invokedAs == ClientCall.clientName {
     exit(ClientMode.run(Array(CommandLine.arguments.dropFirst())))
 }
-QrexecLocal.main()
+QrexecLocal.mainEscapingErrors()

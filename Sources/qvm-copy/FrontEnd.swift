@@ -1,7 +1,9 @@
 import DialogClient
+import Filecopy
 import Glibc
 import Localization
 import Qrexec
+import QrexecClient
 import SystemIO
 
 /// Checks the selection, calls qrexec with qfile-agent as the local program, and for a move
@@ -59,7 +61,7 @@ enum FrontEnd {
             target: invocation.target,
             service: selection.needsAllowAllNames ? "qubes.Filecopy+allow-all-names" : "qubes.Filecopy",
             localProgram: agent,
-            localArguments: (invocation.ignoreSymlinks ? ["--ignore-symlinks"] : []) + ["--"] + invocation.files)
+            localArguments: invocation.agentArguments)
         let status: ExitStatus
         do {
             status = try call.run()
@@ -67,8 +69,13 @@ enum FrontEnd {
             report(String(describing: error), programName: name)
             return 1
         }
+        if invocation.operation == .move && status == .exited(Packer.sourcesKeptStatus) {
+            // It arrived; the sender removed the rest and named what it kept.
+            report(tr("The files arrived, but some sources could not be deleted."), programName: name)
+            return 1
+        }
         guard status == .exited(0) else {
-            if let sentence = ClientCall.explanation(of: status, target: invocation.target) {
+            if let sentence = call.explanation(of: status) {
                 report(sentence, programName: name)
             }
             if invocation.operation == .move {
@@ -76,17 +83,11 @@ enum FrontEnd {
             }
             return status.shellStatus
         }
-        if invocation.operation == .move {
-            let kept = SourceRemoval.removeSent(selection)
-            for line in kept { report(line, programName: name) }
-            if !kept.isEmpty { return 1 }
-        }
         return 0
     }
 
     /// One line on stderr, prefixed with the program's name.
     static func report(_ line: String, programName: String = "qvm-copy") {
-        let bytes = Array((programName + ": " + line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        printError(programName + ": " + line)
     }
 }

@@ -1,7 +1,9 @@
 import DialogClient
+import Filecopy
 import Glibc
 import Localization
 import Qrexec
+import QrexecClient
 import SystemIO
 
 /// `--gui`, for the desktop integration: the GTK helper picks the target when none was named,
@@ -28,7 +30,7 @@ enum GuiTransfer {
         let call = ClientCall(
             target: target, service: selection.needsAllowAllNames ? "qubes.Filecopy+allow-all-names" : "qubes.Filecopy",
             localProgram: agent,
-            localArguments: (invocation.ignoreSymlinks ? ["--ignore-symlinks"] : []) + ["--"] + invocation.files)
+            localArguments: invocation.agentArguments)
         setenv("PROGRESS_TYPE", "gui", 1)
         setenv("FILECOPY_TOTAL_BYTES", String(selection.totalBytes), 1)
 
@@ -44,17 +46,16 @@ enum GuiTransfer {
             var details = tr("Files that had arrived completely stay in the target VM; the file being sent was not kept.")
             if moving { details += "\n" + tr("Nothing was deleted.") }
             return fail(summary, details: details, invocation)
+        case .finished(let status) where moving && status == .exited(Packer.sourcesKeptStatus):
+            // The sender removed what it could and named the rest on stderr.
+            let details = outcome.errorText.split(separator: "\n").filter { $0.hasPrefix("qfile-agent: ") }
+                .map { ChildErrorText.droppingProgramPrefix($0) }
+            return fail(tr("The files arrived, but some sources could not be deleted."), details: details.joined(separator: "\n"), invocation)
         case .finished(let status) where status == .exited(0):
-            if moving {
-                let kept = SourceRemoval.removeSent(selection)
-                if !kept.isEmpty {
-                    return fail(tr("The files arrived, but some sources could not be deleted."), details: kept.joined(separator: "\n"), invocation)
-                }
-            }
             DialogHelper.showSuccess(successSummary(count: count, target: target, moving: moving))
             return 0
         case .finished(let status):
-            let sentence = ClientCall.explanation(of: status, target: target) ?? outcome.lastSentence
+            let sentence = call.explanation(of: status) ?? outcome.lastSentence
                 ?? (moving ? tr("The move failed.") : tr("The copy failed."))
             var details = outcome.errorText
             if moving { details += (details.isEmpty ? "" : "\n") + tr("Nothing was deleted.") }

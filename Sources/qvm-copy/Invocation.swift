@@ -1,3 +1,4 @@
+import DisplayText
 import Localization
 import Qrexec
 
@@ -67,13 +68,18 @@ struct Invocation: Sendable {
         }
         let target = targetFirst ? rest.removeFirst() : "@default"
         guard TargetName.isValidTarget(target) else {
-            return .usageError(tr("\"%s\" is not a valid VM name.", target))
+            return .usageError(tr("\"%s\" is not a valid VM name.", DisplayText.escaped(target)))
         }
         let files = rest.map(Self.droppingTrailingSlashes)
         return .run(
             Invocation(
                 operation: operation, programName: programName, target: target, files: files, progress: progress,
                 ignoreSymlinks: ignoreSymlinks))
+    }
+
+    /// qfile-agent's arguments: a move has the sender remove what it sent, once it arrived.
+    var agentArguments: [String] {
+        (ignoreSymlinks ? ["--ignore-symlinks"] : []) + (operation == .move ? ["--remove-sent"] : []) + ["--"] + files
     }
 
     /// `dir/` and `dir//` name `dir`; `/` stays `/`.

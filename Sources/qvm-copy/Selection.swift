@@ -1,27 +1,15 @@
+import DisplayText
+import Filecopy
 import FilecopyWire
 import Glibc
 import Localization
 import SystemIO
 import SystemPackage
 
-/// One entry the sender will send, remembered by identity so a move deletes exactly it.
-struct SentEntry: Sendable {
-    enum Kind: Sendable { case file, directory, symlink }
-
-    /// The last component, as bytes (names need not be UTF-8).
-    var name: [UInt8]
-    var kind: Kind
-    var device: UInt64
-    var inode: UInt64
-    var children: [SentEntry] = []
-}
-
 /// The files as the sender will see them, checked before anything is sent: the names it
-/// will put on the wire, the symbolic links it will send, the total size.
+/// will put on the wire, the symbolic links it will send, that every file can be opened for
+/// reading and every folder listed, the total size.
 struct Selection: Sendable {
-    /// Each argument with its tree of entries; nil when the sender skips it (a FIFO, socket,
-    /// device, or a symbolic link with --ignore-symlinks).
-    var sources: [(path: String, entry: SentEntry?)] = []
     /// Bytes of regular-file data (`FILECOPY_TOTAL_BYTES`).
     var totalBytes: UInt64 = 0
     /// True when some name passes Qubes' rules only with `allow-all-names`.
@@ -29,7 +17,7 @@ struct Selection: Sendable {
 
     /// Why the selection cannot be sent; nothing has been sent then.
     enum Problem: Error, CustomStringConvertible {
-        case unsafeSymlink(name: String, target: String)
+        case unsafeSymlink(name: String, target: [UInt8])
         case invalidName(String)
         case unreadable(String, Errno)
 
@@ -37,28 +25,26 @@ struct Selection: Sendable {
             switch self {
             case .unsafeSymlink(let name, let target):
                 tr("Refusing to send the symbolic link \"%s\" -> \"%s\": it is absolute, leads out of the copied folder, or is not inside a copied folder. Nothing was sent; use --ignore-symlinks to leave links out.",
-                    name, target)
+                    DisplayText.escaped(name), DisplayText.escaped(target))
             case .invalidName(let name):
                 tr("Cannot send \"%s\": the name is not allowed (empty, \".\" or \"..\", a control character, or a part longer than 255 bytes). Nothing was sent.",
-                    name)
+                    DisplayText.escaped(name))
             case .unreadable(let path, let error):
-                tr("Cannot read \"%s\": %s. Nothing was sent.", path, String(describing: error))
+                tr("Cannot read \"%s\": %s. Nothing was sent.", DisplayText.escaped(path), String(describing: error))
             }
         }
+
     }
 
-    /// Walks every path as the sender will (lstat(2), never following symbolic links) and
-    /// checks each name and link with the receiver's rules.
+    /// Walks every path as the sender will (lstat(2), never following symbolic links), checks
+    /// each name and link with the receiver's rules, opens each regular file for reading and
+    /// lists each folder: a selection that passes was all readable a moment before sending.
     static func check(_ paths: [String], ignoreSymlinks: Bool) throws(Problem) -> Selection {
-        var selection = Selection()
+        var walker = Walker(ignoreSymlinks: ignoreSymlinks, selection: Selection())
         for path in paths {
-            let name = Array(lastComponent(of: path).utf8)
-            var walker = Walker(ignoreSymlinks: ignoreSymlinks, selection: selection)
-            let entry = try walker.visit(path: path, wireName: name)
-            selection = walker.selection
-            selection.sources.append((path, entry))
+            try walker.visit(path: path, wireName: Array(lastComponent(of: path).utf8))
         }
-        return selection
+        return walker.selection
     }
 
     /// The name the sender gives an argument: its last component.
@@ -76,7 +62,7 @@ private struct Walker {
     }
 
     /// Checks the top-level argument `path`, sent as `wireName`.
-    mutating func visit(path: String, wireName: [UInt8]) throws(Selection.Problem) -> SentEntry? {
+    mutating func visit(path: String, wireName: [UInt8]) throws(Selection.Problem) {
         let parentPath = ProgramLocation.directory(of: path)
         let parent: FileDescriptor
         do {
@@ -85,12 +71,12 @@ private struct Walker {
             throw .unreadable(path, error as? Errno ?? .ioError)
         }
         defer { parent.closeQuietly() }
-        return try visit(Array(Selection.lastComponent(of: path).utf8), in: parent, wireName: wireName, display: path)
+        try visit(Array(Selection.lastComponent(of: path).utf8), in: parent, wireName: wireName, display: path)
     }
 
     /// Checks `name` in `parent`, which the sender will send as `wireName`.
     mutating func visit(_ name: [UInt8], in parent: FileDescriptor, wireName: [UInt8], display: String)
-        throws(Selection.Problem) -> SentEntry?
+        throws(Selection.Problem)
     {
         let info: stat
         do {
@@ -98,30 +84,28 @@ private struct Walker {
         } catch {
             throw .unreadable(display, error as? Errno ?? .ioError)
         }
-        let kind: SentEntry.Kind
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: kind = .file
-        case S_IFDIR: kind = .directory
-        case S_IFLNK:
-            if ignoreSymlinks { return nil }
-            kind = .symlink
-        default: return nil  // FIFOs, sockets and devices are skipped by the sender
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG || type == S_IFDIR || (type == S_IFLNK && !ignoreSymlinks) else {
+            return  // FIFOs, sockets and devices (and links with --ignore-symlinks) are skipped by the sender
         }
         try checkName(wireName, display: display)
-        var entry = SentEntry(name: name, kind: kind, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-        switch kind {
-        case .file:
+        switch type {
+        case S_IFREG:
+            do {
+                try FileSystem.checkReadable(name, in: parent)
+            } catch {
+                throw .unreadable(display, error as? Errno ?? .ioError)
+            }
             selection.totalBytes = selection.totalBytes.addingReportingOverflow(UInt64(info.st_size)).partialValue
-        case .symlink:
+        case S_IFLNK:
             try checkSymlink(name, in: parent, wireName: wireName, display: display)
-        case .directory:
-            entry.children = try visitChildren(of: name, in: parent, wireName: wireName, display: display)
+        default:
+            try visitChildren(of: name, in: parent, wireName: wireName, display: display)
         }
-        return entry
     }
 
     private mutating func visitChildren(of name: [UInt8], in parent: FileDescriptor, wireName: [UInt8], display: String)
-        throws(Selection.Problem) -> [SentEntry]
+        throws(Selection.Problem)
     {
         let directory: FileDescriptor
         let names: [[UInt8]]
@@ -135,14 +119,10 @@ private struct Walker {
             throw .unreadable(display, error as? Errno ?? .ioError)
         }
         defer { directory.closeQuietly() }
-        var children: [SentEntry] = []
         for child in names {
             let childDisplay = display + "/" + String(decoding: child, as: UTF8.self)
-            if let entry = try visit(child, in: directory, wireName: wireName + [UInt8(ascii: "/")] + child, display: childDisplay) {
-                children.append(entry)
-            }
+            try visit(child, in: directory, wireName: wireName + [UInt8(ascii: "/")] + child, display: childDisplay)
         }
-        return children
     }
 
     /// Qubes' name rules; a name that only `allow-all-names` accepts selects that service argument.
@@ -164,27 +144,8 @@ private struct Walker {
         let target = Array(buffer[..<count])
         if SymlinkRules.isSafe(name: wireName, untrustedTarget: target, allowAllNames: false) { return }
         guard SymlinkRules.isSafe(name: wireName, untrustedTarget: target, allowAllNames: true) else {
-            throw .unsafeSymlink(name: display, target: String(decoding: target, as: UTF8.self))
+            throw .unsafeSymlink(name: display, target: target)
         }
         selection.needsAllowAllNames = true
-    }
-}
-
-/// Reading a directory's entries by descriptor.
-enum DirectoryListing {
-    /// The names in the directory `fd`, without `.` and `..` (fdopendir(3) on a duplicate, readdir(3)).
-    static func names(in fd: FileDescriptor) throws -> [[UInt8]] {
-        let copy = try syscallRetrying { fcntl(fd.rawValue, F_DUPFD_CLOEXEC, Int32(0)) }
-        guard let stream = fdopendir(copy) else {
-            close(copy)
-            throw Errno(rawValue: errno)
-        }
-        defer { closedir(stream) }
-        var names: [[UInt8]] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-            if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
-        }
-        return names
     }
 }

@@ -1,11 +1,14 @@
 // qvm-open-in-vm VM FILE, and by the name qvm-open-in-dvm FILE (a disposable VM):
 // opens one file in another VM through qubes.OpenInVM, with qopen-in-vm as the local side.
 import ArgumentParser
+import CommandLineErrors
 import DialogClient
+import DisplayText
 import Glibc
 import Localization
 import OpenInVM
 import Qrexec
+import QrexecClient
 import SystemIO
 
 /// The name this program was started by (argv[0]'s last component).
@@ -59,11 +62,11 @@ struct QvmOpenInVM: ParsableCommand {
             }
         }
         guard TargetName.isValidTarget(target) else {
-            fail(tr("\"%s\" is not a valid VM name.", target))
+            fail(tr("\"%s\" is not a valid VM name.", DisplayText.escaped(target)))
         }
         var info = stat()
         guard stat(file, &info) == 0 else {
-            fail(tr("Cannot open \"%s\": %s.", file, String(cString: strerror(errno))))
+            fail(tr("Cannot open \"%s\": %s.", DisplayText.escaped(file), String(cString: strerror(errno))))
         }
         if info.st_mode & S_IFMT == S_IFDIR {
             fail(tr("\"%s\" is a folder: only single files can be opened in another VM.", file))
@@ -77,26 +80,31 @@ struct QvmOpenInVM: ParsableCommand {
         let call = ClientCall(
             target: target, service: "qubes.OpenInVM", localProgram: helper,
             localArguments: (viewOnly ? ["--view-only"] : []) + ["--", Self.absolute(file)])
+        // The helpers' lines (ours, and the service's that qrexec forwards) are collected and
+        // told as one sentence from this program: a person should not meet qopen-in-vm or
+        // vm-file-editor by name. (A policy question asks on /dev/tty or in a dialog.)
         let status: ExitStatus
-        var messages = ""
+        let messages: String
         do {
-            if gui {
-                // The helper's sentences (where an edit was saved, why it failed) are shown in
-                // a dialog: a desktop user has no terminal.
-                (status, messages) = try call.runCapturingErrors()
-            } else {
-                status = try call.run()
-            }
+            (status, messages) = try call.runCapturingErrors()
         } catch {
             fail(String(describing: error))
         }
-        let explanation = ClientCall.explanation(of: status, target: target)
-        if let explanation {
-            printLine(program: invokedName, explanation)
+        let childSentence = ChildErrorText.lastSentence(of: messages)
+        let sentence: String?
+        if let explanation = call.explanation(of: status) {
+            sentence = explanation
+        } else if status != .exited(0) {
+            // Issue 15 item 1: the service's failure is the call's failure (qrexec returns its
+            // status), and the original is only ever replaced after a successful reply.
+            sentence = childSentence.map {
+                tr("\"%s\" could not be opened in the other VM: %s Nothing changed here.", DisplayText.escaped(file), $0)
+            } ?? tr("\"%s\" could not be opened in the other VM. Nothing changed here.", DisplayText.escaped(file))
+        } else {
+            sentence = childSentence
         }
+        if let sentence { printLine(program: invokedName, sentence) }
         if gui {
-            if !messages.isEmpty { printLine(program: invokedName, messages) }
-            let sentence = explanation ?? ChildErrorText.lastSentence(of: messages)
             if status != .exited(0) {
                 DialogHelper.showError(sentence ?? tr("The file could not be opened in the other VM."), details: messages.isEmpty ? nil : messages)
             } else if let sentence {
@@ -123,4 +131,4 @@ struct QvmOpenInVM: ParsableCommand {
 }
 
 Localization.setUp()
-QvmOpenInVM.main()
+QvmOpenInVM.mainEscapingErrors()

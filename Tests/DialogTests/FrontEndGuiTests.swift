@@ -82,6 +82,30 @@ struct FrontEndGuiTests {
         #expect(FileManager.default.contents(atPath: setup.incoming("notes.txt")) == Data("old".utf8))
     }
 
+    /// Issue 14 item 1: a file appended to after it was sent (here by the unsandboxed service,
+    /// once everything arrived and before it answers) is kept, and the outcome says so.
+    @Test func moveKeepsAFileChangedAfterItWasSent() throws {
+        let setup = try Setup()
+        let log = setup.home("work") + "/log.txt"
+        try "first\n".write(toFile: log, atomically: true, encoding: .utf8)
+        let service = setup.root + "/personal/rpc/qubes.Filecopy"
+        let answer = setup.desktop.home("answer")
+        try "#!/bin/sh\n\(Programs.path("qfile-unpacker")) > '\(answer)'\nstatus=$?\necho second >> '\(log)'\ncat '\(answer)'\nexit $status\n"
+            .write(toFile: service, atomically: true, encoding: .utf8)
+        chmod(service, 0o755)
+        let move = try Started(
+            [Programs.path("qrexec-local"), "--root", setup.root, "run", "--no-sandbox", "work", "--", "qvm-move-to-vm", "--gui", "personal", "log.txt"],
+            environment: setup.desktop.environment)
+        #expect(setup.desktop.waitForWindow(named: "Transfer failed") != nil)
+        setup.desktop.screenshot("frontend-move-kept")
+        try setup.desktop.key("Return")
+        let result = waitForExit(move)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("some sources could not be deleted"), "\(result.stderr)")
+        #expect(FileManager.default.contents(atPath: log) == Data("first\nsecond\n".utf8))
+        #expect(FileManager.default.contents(atPath: setup.incoming("log.txt")) == Data("first\n".utf8))
+    }
+
     /// A receiver that starts slowly keeps the transfer going for seconds: the progress window
     /// appears, Cancel ends the transfer, and nothing half-written arrives.
     @Test func cancelInTheProgressWindowEndsTheTransfer() throws {

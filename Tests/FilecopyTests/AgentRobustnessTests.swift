@@ -166,16 +166,43 @@ struct AgentRobustnessTests {
         #expect(finished.stderr.contains("checksums"), "\(finished.stderr)")
     }
 
-    @Test func consoleProgressCountsKilobytes() throws {
+    /// Issue 15 item 7: progress is for a person at a terminal. With stderr a pipe or a log
+    /// file, nothing but messages goes there: no carriage returns, no progress lines.
+    @Test func consoleProgressStaysOutOfPipesAndLogs() throws {
         let (folder, content) = try Self.bigFile()
         let (finished, _) = try AgentTools.sendAndAnswer(
             [folder("big.bin")], environment: ["PROGRESS_TYPE": "console", "FILECOPY_TOTAL_BYTES": String(content.count)])
         #expect(finished.status == 0, "\(finished.stderr)")
-        let total = content.count / 1024
-        #expect(finished.stderr.hasSuffix("sent \(total)/\(total) KB\r\n"), "\(finished.stderr)")
-        for line in finished.stderr.dropLast().split(separator: "\r") {
-            #expect(line.hasPrefix("sent ") && line.hasSuffix("/\(total) KB"), "\(line)")
-        }
+        #expect(finished.stderr.isEmpty, "\(finished.stderr.debugDescription)")
+    }
+
+    /// Issue 15 item 7: on a terminal (a pseudo-terminal made by script(1)), one line redrawn in
+    /// place with the percentage, sizes, rate and time left, ending at 100% with a newline.
+    @Test(.enabled(if: access("/usr/bin/script", X_OK) == 0, "needs script(1) from util-linux"))
+    func consoleProgressOnATerminal() throws {
+        let (folder, content) = try Self.bigFile()
+        let scratch = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: scratch("in"), withIntermediateDirectories: false)
+        let shell = """
+            mkfifo "$1/to-receiver" "$1/to-sender"
+            "$2" "$(id -u)" "$1/in" <"$1/to-receiver" >"$1/to-sender" &
+            export AGENT="$3" FILE="$4" TO_RECEIVER="$1/to-receiver" TO_SENDER="$1/to-sender"
+            script -qefc '"$AGENT" "$FILE" >"$TO_RECEIVER" <"$TO_SENDER"' /dev/null >"$1/terminal"
+            status=$?
+            wait
+            exit $status
+            """
+        let finished = try run(
+            ["/bin/sh", "-c", shell, "sh", scratch.path, Programs.path("qfile-unpacker"), AgentTools.agent, folder("big.bin")],
+            environment: ["PATH": "/usr/bin:/bin", "PROGRESS_TYPE": "console", "FILECOPY_TOTAL_BYTES": String(content.count)])
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let terminal = String(decoding: try #require(FileManager.default.contents(atPath: scratch("terminal"))), as: UTF8.self)
+        let redraws = terminal.split(separator: "\r", omittingEmptySubsequences: true).filter { $0.contains("%") }
+        #expect(!redraws.isEmpty, "\(terminal.debugDescription)")
+        let last = try #require(redraws.last)
+        #expect(last.hasPrefix("100%  "), "\(last.debugDescription)")
+        #expect(last.contains(" of ") && last.contains(" left"), "\(last.debugDescription)")
+        #expect(terminal.hasSuffix("\u{1B}[K\r\n"), "the line is finished: \(terminal.debugDescription)")
     }
 
     @Test func guiProgressWritesCumulativeByteCounts() throws {

@@ -77,8 +77,13 @@ enum FaultTools {
         (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
     }
 
-    /// True while the program sleeps reading a pipe (wchan `pipe_read`, `anon_pipe_read`).
-    static func isBlockedReadingPipe(_ pid: pid_t) -> Bool { waitChannel(pid).hasSuffix("pipe_read") }
+    /// True while the program sleeps reading a pipe (wchan `pipe_read`, `anon_pipe_read`), or
+    /// waiting in poll(2) (`do_sys_poll`, `poll_schedule_timeout...`): the receiver polls its
+    /// input before each read, for its idle timeout.
+    static func isBlockedReadingPipe(_ pid: pid_t) -> Bool {
+        let channel = waitChannel(pid)
+        return channel.hasSuffix("pipe_read") || channel.contains("poll")
+    }
 
     /// True while the program sleeps writing into a full pipe.
     static func isBlockedWritingPipe(_ pid: pid_t) -> Bool { waitChannel(pid).hasSuffix("pipe_write") }

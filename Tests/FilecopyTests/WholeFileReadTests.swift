@@ -58,6 +58,22 @@ struct WholeFileReadTests {
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("Name:"))
     }
 
+    /// Issue 14 item 10: with `regularOnly` a FIFO (which would block open(2) until a writer
+    /// came) and a device are refused before a byte is read; a directory stays EISDIR.
+    @Test func onlyRegularFilesWhenAsked() throws {
+        let directory = try TemporaryDirectory()
+        #expect(mkfifo(directory("fifo"), 0o600) == 0)
+        #expect(throws: FileSystem.NotRegularFile()) {
+            try FileSystem.readWholeFile(at: directory("fifo"), limit: Self.limit, regularOnly: true)
+        }
+        #expect(throws: FileSystem.NotRegularFile()) {
+            try FileSystem.readWholeFile(at: "/dev/zero", limit: Self.limit, regularOnly: true)
+        }
+        #expect(throws: Errno.isDirectory) { try FileSystem.readWholeFile(at: directory.path, limit: Self.limit, regularOnly: true) }
+        let written = try Self.write(10, to: directory("file"))
+        #expect(try FileSystem.readWholeFile(at: directory("file"), limit: Self.limit, regularOnly: true) == written)
+    }
+
     /// The receiver's settings keep their own messages for both refusals.
     @Test func settingsFilesKeepTheirMessages() throws {
         let directory = try TemporaryDirectory()

@@ -36,16 +36,23 @@ import TestSupport
     }
 
     /// `qvm-open-in-dvm report.txt` from VM work: the default policy allows it, a disposable VM
-    /// is made, vm-file-editor runs in its sandbox and, with no application there, says so;
-    /// the original is untouched and the disposable is gone.
+    /// is made, vm-file-editor runs in its sandbox and, with no application there, fails.
+    /// Issue 15 item 1: that is a failure (the service's status, as Qubes' qrexec-client-vm
+    /// returns it), told as one sentence from the program the user ran, with the service's
+    /// reason and no helper's name; the original is untouched and the disposable is gone.
     @Test func disposableCallEndToEnd() throws {
         let vms = try makeVMs(["work"])
         let file = vms.home("work") + "/report.txt"
         Fixture.write(Fixture.original, to: file, mode: 0o640)
         let before = Fixture.status(file)
         let result = try vms.run(as: "work", ["qvm-open-in-dvm", "report.txt"])
-        #expect(result.status == 0, "an empty reply means unchanged: \(result.stderr)")
-        #expect(result.stderr.contains("vm-file-editor: "), "the service's reason reaches the user: \(result.stderr)")
+        #expect(result.status != 0, "the service failed: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "one sentence: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("qvm-open-in-dvm: \"report.txt\" could not be opened in the other VM: No application"),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("Nothing changed here."))
+        #expect(!result.stderr.contains("vm-file-editor") && !result.stderr.contains("qopen-in-vm"), "\(result.stderr)")
         #expect(Fixture.bytes(file) == Fixture.original)
         #expect(Fixture.status(file).st_ino == before.st_ino)
         #expect(vms.entries.allSatisfy { !$0.hasPrefix("disp") }, "disposable left: \(vms.entries)")

@@ -1,4 +1,4 @@
-import Qrexec
+import QrexecLocal
 import Testing
 
 /// Qubes' `qrexec-client-vm` command line, as the stand-in reads it.

@@ -1,4 +1,4 @@
-import Qrexec
+import QrexecLocal
 import Testing
 
 @Suite struct PolicyParserTests {

@@ -49,6 +49,27 @@ import TestSupport
         #expect(result.status == 7)
     }
 
+    /// Issue 16 §2 and issue 15 item 1: as Qubes' qrexec-client-vm, the service's exit status
+    /// wins when it is not zero (a failed service is a failed call, whatever the local program
+    /// made of its silence).
+    @Test func exitStatusIsTheServicesWhenItFailed() throws {
+        let vms = try LocalVMsFixture(vms: ["work", "personal"], policy: "test.Fail * work personal allow\n")
+        try vms.addService("test.Fail", in: "personal", script: "#!/bin/sh\ncat >/dev/null\necho broken >&2\nexit 3\n")
+        let result = try vms.run(as: "work", ["qrexec-client-vm", "personal", "test.Fail", "/bin/sh", "-c", "exit 0"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("broken"), "the service's stderr reaches the caller")
+        let bothFailed = try vms.run(as: "work", ["qrexec-client-vm", "personal", "test.Fail", "/bin/sh", "-c", "exit 7"])
+        #expect(bothFailed.status == 3)
+    }
+
+    /// Issue 16 §2: a target without the service is 127, as Qubes' qrexec-client-vm answers.
+    @Test func missingServiceIs127() throws {
+        let vms = try LocalVMsFixture(vms: ["work", "personal"], policy: "test.Missing * work personal allow\n")
+        let result = try vms.run(as: "work", ["qrexec-client-vm", "personal", "test.Missing", "/bin/true"])
+        #expect(result.status == 127, "\(result.stderr)")
+        #expect(result.stderr.contains("test.Missing"))
+    }
+
     struct Refusal: Sendable, CustomStringConvertible {
         var policy: String
         var target: String
@@ -80,13 +101,6 @@ import TestSupport
         #expect(!vms.exists(vms.home("personal") + "/ran"))
         #expect(!vms.exists(vms.home("work") + "/ran"))
         #expect(!vms.exists(vms.home("work") + "/local-ran"))
-    }
-
-    @Test func missingServiceFailsWith125() throws {
-        let vms = try LocalVMsFixture(vms: ["work", "personal"], policy: "test.Missing * work personal allow\n")
-        let result = try vms.run(as: "work", ["qrexec-client-vm", "personal", "test.Missing"])
-        #expect(result.status == 125)
-        #expect(result.stderr.contains("test.Missing"))
     }
 
     @Test func askWithoutTerminalIsRefused() throws {

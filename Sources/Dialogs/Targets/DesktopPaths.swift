@@ -1,5 +1,6 @@
 import Glibc
 import Qrexec
+import QrexecLocal
 
 /// Where the picker finds and keeps its lists, from the environment (XDG base directories).
 public struct DesktopPaths: Sendable, Equatable {

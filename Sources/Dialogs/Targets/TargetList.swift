@@ -1,4 +1,5 @@
 import Qrexec
+import QrexecLocal
 
 /// The picker's choices: recently used first, then the VMs the user listed and the local
 /// stand-in's VMs (by name), then "Let dom0 ask" and "New disposable VM". Each target once.

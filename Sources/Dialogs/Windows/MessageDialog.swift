@@ -1,4 +1,5 @@
 import CGtk
+import DisplayText
 import Localization
 
 /// A message with OK: the outcome of a transfer when no notification can be shown, or an
@@ -11,7 +12,11 @@ public final class MessageDialog {
 
     private let dialog: Widgets.Widget
 
-    public init(kind: Kind, summary: String, details: String?) {
+    public init(kind: Kind, summary untrustedSummary: String, details untrustedDetails: String?) {
+        // The texts come from another program's command line (and its child's stderr): no
+        // control character reaches the window.
+        let summary = DisplayText.guarded(untrustedSummary)
+        let details = untrustedDetails.map(DisplayText.guarded)
         let type = kind == .error ? GTK_MESSAGE_ERROR : GTK_MESSAGE_INFO
         dialog = cgtk_message_dialog_new(type, GTK_BUTTONS_OK, summary)
         gtk_window_set_title(cgtk_window(dialog), kind == .error ? tr("Transfer failed") : tr("Transfer complete"))

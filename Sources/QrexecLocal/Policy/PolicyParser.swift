@@ -1,3 +1,5 @@
+import DisplayText
+import Qrexec
 import Localization
 
 /// A policy line that cannot be understood: the file, the line number and what is wrong.
@@ -37,7 +39,7 @@ public enum PolicyParser {
 
     static func parseRule(_ fields: [String], file: String, line: Int) throws(LineError) -> PolicyRule {
         if fields[0].hasPrefix("!") {
-            throw LineError(text: tr("\"%s\" directives are not supported by the local qrexec.", fields[0]))
+            throw LineError(text: tr("\"%s\" directives are not supported by the local qrexec.", DisplayText.escaped(fields[0])))
         }
         guard fields.count >= 5 else {
             // TRANSLATORS: the capitalised words name the policy columns: keep them in English.
@@ -55,8 +57,8 @@ public enum PolicyParser {
 
     private static func parseService(_ text: String) throws(LineError) -> String? {
         if text == "*" { return nil }
-        guard text.utf8.allSatisfy({ isNameByte($0) }) else {
-            throw LineError(text: tr("Invalid service name \"%s\".", text))
+        guard text.utf8.allSatisfy({ ServiceEnvironment.isNameByte($0) }) else {
+            throw LineError(text: tr("Invalid service name \"%s\".", DisplayText.escaped(text)))
         }
         return text
     }
@@ -64,10 +66,10 @@ public enum PolicyParser {
     private static func parseArgument(_ text: String, service: String?) throws(LineError) -> String? {
         if text == "*" { return nil }
         guard text.hasPrefix("+") else {
-            throw LineError(text: tr("The argument \"%s\" must be * or start with +.", text))
+            throw LineError(text: tr("The argument \"%s\" must be * or start with +.", DisplayText.escaped(text)))
         }
-        guard text.utf8.dropFirst().allSatisfy({ isNameByte($0) }) else {
-            throw LineError(text: tr("Invalid argument \"%s\".", text))
+        guard text.utf8.dropFirst().allSatisfy({ ServiceEnvironment.isNameByte($0) }) else {
+            throw LineError(text: tr("Invalid argument \"%s\".", DisplayText.escaped(text)))
         }
         guard service != nil else {
             throw LineError(text: tr("A rule for any service (*) must take any argument (*)."))
@@ -75,22 +77,15 @@ public enum PolicyParser {
         return text
     }
 
-    /// Letters, digits and `_.-` as Qubes allows in service names and arguments (no `+`).
-    static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
-            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
-    }
-
     private static func parseToken(_ text: String, as place: PolicyToken.Place) throws(LineError) -> PolicyToken {
         switch PolicyToken.parse(text, as: place) {
         case .success(let token): return token
         case .failure(.unsupported(let value)):
-            throw LineError(text: tr("\"%s\" is not supported by the local qrexec.", value))
+            throw LineError(text: tr("\"%s\" is not supported by the local qrexec.", DisplayText.escaped(value)))
         case .failure(.misplaced(let value)):
-            throw LineError(text: tr("\"%s\" cannot be used in this column.", value))
+            throw LineError(text: tr("\"%s\" cannot be used in this column.", DisplayText.escaped(value)))
         case .failure(.invalid(let value)):
-            throw LineError(text: tr("\"%s\" is not a valid VM name or keyword.", value))
+            throw LineError(text: tr("\"%s\" is not a valid VM name or keyword.", DisplayText.escaped(value)))
         }
     }
 
@@ -99,7 +94,7 @@ public enum PolicyParser {
         var defaultTarget: PolicyToken?
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "=") else {
-                throw LineError(text: tr("Invalid action parameter \"%s\" (expected NAME=VALUE).", parameter))
+                throw LineError(text: tr("Invalid action parameter \"%s\" (expected NAME=VALUE).", DisplayText.escaped(parameter)))
             }
             let name = String(parameter[..<equals])
             let value = String(parameter[parameter.index(after: equals)...])
@@ -111,7 +106,7 @@ public enum PolicyParser {
             case "notify", "user", "autostart":
                 continue  // meaningful only on Qubes; accepted so Qubes policies load
             default:
-                throw LineError(text: tr("The parameter \"%s\" is not valid for the action \"%s\".", name, text))
+                throw LineError(text: tr("The parameter \"%s\" is not valid for the action \"%s\".", DisplayText.escaped(name), DisplayText.escaped(text)))
             }
         }
         switch text {
@@ -119,7 +114,7 @@ public enum PolicyParser {
         case "deny": return .deny
         case "ask": return .ask(redirect: redirect, defaultTarget: defaultTarget)
         // TRANSLATORS: allow, deny and ask are policy keywords: keep them in English.
-        default: throw LineError(text: tr("Unknown action \"%s\" (expected allow, deny or ask).", text))
+        default: throw LineError(text: tr("Unknown action \"%s\" (expected allow, deny or ask).", DisplayText.escaped(text)))
         }
     }
 }

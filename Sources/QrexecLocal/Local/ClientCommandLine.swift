@@ -1,3 +1,4 @@
+import DisplayText
 import Localization
 
 /// The command line Qubes' `qrexec-client-vm` takes:
@@ -19,7 +20,7 @@ public enum ClientCommandLine {
             case "--no-filter-escape-chars-stderr": filterStderr = false; continue
             // Our service output is never a terminal of its own, so these change nothing.
             case "--filter-escape-chars-stdout", "--no-filter-escape-chars-stdout": continue
-            default: return .failure(CommandLineError(message: tr("Unknown option \"%s\".", first)))
+            default: return .failure(CommandLineError(message: tr("Unknown option \"%s\".", DisplayText.escaped(first))))
             }
             break
         }
@@ -27,7 +28,7 @@ public enum ClientCommandLine {
         let target = rest.removeFirst()
         let call = rest.removeFirst()
         if let program = rest.first, !program.hasPrefix("/") {
-            return .failure(CommandLineError(message: tr("The local program must be an absolute path: \"%s\".", program)))
+            return .failure(CommandLineError(message: tr("The local program must be an absolute path: \"%s\".", DisplayText.escaped(program))))
         }
         return .success(LocalCall.Request(target: target, call: call, localCommand: Array(rest), filterStderr: filterStderr))
     }

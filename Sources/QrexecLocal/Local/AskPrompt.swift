@@ -1,4 +1,5 @@
 import DialogClient
+import DisplayText
 import Glibc
 import Localization
 import SystemIO
@@ -17,11 +18,11 @@ enum AskPrompt {
         {
         case .chosen(let answer):
             guard let chosen = choices.first(where: { $0.description == answer }) else {
-                throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+                throw .refused(tr("The call %s from %s was refused by the user.", DisplayText.escaped(call), DisplayText.escaped(source)))
             }
             return chosen
         case .cancelled:
-            throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+            throw .refused(tr("The call %s from %s was refused by the user.", DisplayText.escaped(call), DisplayText.escaped(source)))
         case .unavailable:
             return try askOnTerminal(call: call, source: source, choices: choices, preselected: preselected)
         }
@@ -40,7 +41,7 @@ enum AskPrompt {
         let terminal = FileDescriptor(rawValue: tty)
         defer { terminal.closeQuietly() }
         // TRANSLATORS: the calling VM, then the qrexec service (e.g. qubes.Filecopy); a numbered list of VM names follows.
-        var text = tr("%s wants to call %s. Allowed targets:", source, call) + "\n"
+        var text = tr("%s wants to call %s. Allowed targets:", DisplayText.escaped(source), DisplayText.escaped(call)) + "\n"
         for (index, choice) in choices.enumerated() {
             text += "  \(index + 1)) \(choice.description)\n"
         }
@@ -54,12 +55,12 @@ enum AskPrompt {
         try? terminal.writeFully(Array(text.utf8))
         // End of input (Ctrl-D, a closed terminal) refuses; only a real empty line takes the default.
         guard let answer = readLine(terminal) else {
-            throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+            throw .refused(tr("The call %s from %s was refused by the user.", DisplayText.escaped(call), DisplayText.escaped(source)))
         }
         if answer.isEmpty, let preselected { return preselected }
         if let number = Int(answer), number >= 1, number <= choices.count { return choices[number - 1] }
         if let named = choices.first(where: { $0.description == answer }) { return named }
-        throw .refused(tr("The call %s from %s was refused by the user.", call, source))
+        throw .refused(tr("The call %s from %s was refused by the user.", DisplayText.escaped(call), DisplayText.escaped(source)))
     }
 
     /// One line from the terminal, without surrounding blanks; nil when the input ends first.

@@ -1,8 +1,10 @@
+import DisplayText
+import Qrexec
 import Localization
 import SystemIO
 
 /// The program that answers a call in a local VM: the VM's own `rpc/SERVICE+ARG` or
-/// `rpc/SERVICE`, else one of the two services the project builds itself.
+/// `rpc/SERVICE`, else one of the services the project builds itself.
 public struct LocalService: Sendable, Equatable {
     /// The executable as seen from outside the sandbox.
     public var executable: String
@@ -27,24 +29,32 @@ public struct LocalService: Sendable, Equatable {
         switch environment.service {
         case "qubes.Filecopy":
             guard environment.argument.isEmpty || environment.argument == "allow-all-names" else {
-                throw .failed(tr("qubes.Filecopy does not accept the argument \"%s\".", environment.argument))
+                throw .noSuchService(tr("qubes.Filecopy does not accept the argument \"%s\".", DisplayText.escaped(environment.argument)))
             }
             guard let unpacker = ProgramLocation.helper("qfile-unpacker") else {
-                throw .failed(tr("The receiver qfile-unpacker is not installed."))
+                throw .noSuchService(tr("The receiver qfile-unpacker is not installed."))
             }
             return LocalService(
                 executable: unpacker, arguments: environment.argument.isEmpty ? [] : ["--allow-all-names"],
                 isVMScript: false)
         case "qubes.OpenInVM":
             guard environment.argument.isEmpty else {
-                throw .failed(tr("qubes.OpenInVM does not accept the argument \"%s\".", environment.argument))
+                throw .noSuchService(tr("qubes.OpenInVM does not accept the argument \"%s\".", DisplayText.escaped(environment.argument)))
             }
             guard let editor = ProgramLocation.helper("vm-file-editor") else {
-                throw .failed(tr("The service program vm-file-editor is not installed."))
+                throw .noSuchService(tr("The service program vm-file-editor is not installed."))
             }
             return LocalService(executable: editor, arguments: [], isVMScript: false)
+        case "qubes.OpenURL":
+            guard environment.argument.isEmpty else {
+                throw .noSuchService(tr("qubes.OpenURL does not accept the argument \"%s\".", DisplayText.escaped(environment.argument)))
+            }
+            guard let opener = ProgramLocation.helper("vm-url-opener") else {
+                throw .noSuchService(tr("The service program vm-url-opener is not installed."))
+            }
+            return LocalService(executable: opener, arguments: [], isVMScript: false)
         default:
-            throw .failed(tr("The service %s does not exist in the VM \"%s\".", environment.fullName, vm))
+            throw .noSuchService(tr("The service %s does not exist in the VM \"%s\".", DisplayText.escaped(environment.fullName), DisplayText.escaped(vm)))
         }
     }
 }
@@ -53,19 +63,22 @@ public struct LocalService: Sendable, Equatable {
 public enum LocalCallError: Error, Equatable, CustomStringConvertible {
     /// The policy or the user refused (exit 126).
     case refused(String)
+    /// The target has no such service, or not with that argument (exit 127).
+    case noSuchService(String)
     /// Anything else (exit 125).
     case failed(String)
 
     public var exitStatus: Int32 {
         switch self {
         case .refused: 126
+        case .noSuchService: 127
         case .failed: 125
         }
     }
 
     public var description: String {
         switch self {
-        case .refused(let text), .failed(let text): text
+        case .refused(let text), .noSuchService(let text), .failed(let text): text
         }
     }
 }

@@ -1,5 +1,7 @@
+import DisplayText
 import Glibc
 import Localization
+import QrexecClient
 import SystemIO
 import SystemPackage
 
@@ -20,7 +22,7 @@ public enum LocalRun {
     /// Replaces this process with `command` running as VM `name`; returns a status only on failure.
     public static func exec(vms: LocalVMs, name: String, command: [String], sandboxed: Bool) -> Int32 {
         guard vms.exists(name) else {
-            writeError(tr("There is no VM named \"%s\".", name))
+            writeError(tr("There is no VM named \"%s\".", DisplayText.escaped(name)))
             return 125
         }
         guard !command.isEmpty else {
@@ -31,7 +33,7 @@ public enum LocalRun {
         do {
             binFolder = try prepareBinFolder(vms)
         } catch {
-            writeError(tr("Cannot prepare %s: %s", vms.root + "/.bin", String(describing: error)))
+            writeError(tr("Cannot prepare %s: %s", DisplayText.escaped(vms.root + "/.bin"), String(describing: error)))
             return 125
         }
         let path = binFolder + ":" + (getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin")
@@ -45,11 +47,11 @@ public enum LocalRun {
         if !sandboxed { environment.append(noSandboxVariable + "=1") }
         _ = chdir(vms.home(of: name))
         guard let program = locate(command[0], path: path) else {
-            writeError(tr("%s: command not found.", command[0]))
+            writeError(tr("%s: command not found.", DisplayText.escaped(command[0])))
             return 127
         }
         let error = Spawn.exec(program, arguments: command, environment: environment)
-        writeError(tr("Cannot run %s: %s", program, String(describing: error)))
+        writeError(tr("Cannot run %s: %s", DisplayText.escaped(program), String(describing: error)))
         return 126
     }
 

@@ -1,3 +1,5 @@
+import DisplayText
+import Qrexec
 import Glibc
 import SystemIO
 import Localization
@@ -19,12 +21,13 @@ public struct LocalVMs: Sendable {
         return home + "/.local/state/intervm"
     }
 
-    /// The policy Qubes ships for the two file services, written by `create` when none exists.
+    /// The policy Qubes ships for the file and URL services, written by `create` when none exists.
     public static let defaultPolicy = """
         # Written by qrexec-local. Qubes policy v5: SERVICE +ARG|* SOURCE TARGET ACTION [PARAMS]
         # The first matching rule across policy.d/*.policy (in name order) decides.
         qubes.Filecopy  *  @anyvm  @anyvm  ask
         qubes.OpenInVM  *  @anyvm  @dispvm allow
+        qubes.OpenURL   *  @anyvm  @dispvm allow
 
         """
 
@@ -137,11 +140,11 @@ public enum LocalVMError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidName(let name):
-            tr("\"%s\" is not a valid VM name (a letter, then letters, digits, _ . -, at most 31).", name)
-        case .alreadyExists(let name): tr("The VM \"%s\" already exists.", name)
-        case .missing(let name): tr("There is no VM named \"%s\".", name)
+            tr("\"%s\" is not a valid VM name (a letter, then letters, digits, _ . -, at most 31).", DisplayText.escaped(name))
+        case .alreadyExists(let name): tr("The VM \"%s\" already exists.", DisplayText.escaped(name))
+        case .missing(let name): tr("There is no VM named \"%s\".", DisplayText.escaped(name))
         // TRANSLATORS: a file path, then the system's error text.
-        case .system(let path, let error): tr("%s: %s", path, String(describing: error))
+        case .system(let path, let error): tr("%s: %s", DisplayText.escaped(path), String(describing: error))
         }
     }
 }

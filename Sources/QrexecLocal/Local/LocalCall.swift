@@ -1,3 +1,5 @@
+import DisplayText
+import Qrexec
 import Glibc
 import Localization
 import SystemIO
@@ -35,9 +37,9 @@ public struct LocalCall {
         }
     }
 
-    /// Runs the call and returns the exit status qrexec-client-vm would: the local program's
-    /// (or the service's when there is none), 126 refused, 125 any other failure. Errors are
-    /// written to stderr as one line each.
+    /// Runs the call and returns the exit status qrexec-client-vm would: the service's when it
+    /// is not zero, else the local program's (the service's when there is none); 126 refused,
+    /// 127 no such service, 125 any other failure. Errors are written to stderr as one line each.
     public func run(_ request: Request) -> Int32 {
         do {
             return try perform(request)
@@ -48,12 +50,12 @@ public struct LocalCall {
     }
 
     private func perform(_ request: Request) throws(LocalCallError) -> Int32 {
-        guard vms.exists(source) else { throw .failed(tr("The calling VM \"%s\" does not exist.", source)) }
+        guard vms.exists(source) else { throw .failed(tr("The calling VM \"%s\" does not exist.", DisplayText.escaped(source))) }
         guard let (service, argument) = ServiceEnvironment.splitCall(request.call) else {
-            throw .failed(tr("\"%s\" is not a valid service name.", request.call))
+            throw .failed(tr("\"%s\" is not a valid service name.", DisplayText.escaped(request.call)))
         }
         guard TargetName.isValidTarget(request.target), case .success(let wanted) = PolicyToken.parse(request.target, as: .request)
-        else { throw .failed(tr("\"%s\" is not a valid target.", request.target)) }
+        else { throw .failed(tr("\"%s\" is not a valid target.", DisplayText.escaped(request.target))) }
         try requireExisting(wanted)
         let policy: Policy
         do {
@@ -64,7 +66,7 @@ public struct LocalCall {
         let target = try resolve(policy.decide(service: service, argument: argument, source: source, target: wanted, vms: vms.list()), call: request.call)
         try requireExisting(target)
         if target == .vm(source) {
-            throw .refused(tr("A VM cannot call a service in itself (%s).", source))
+            throw .refused(tr("A VM cannot call a service in itself (%s).", DisplayText.escaped(source)))
         }
         var disposable: String?
         defer { if let disposable { try? vms.remove(disposable) } }
@@ -98,7 +100,7 @@ public struct LocalCall {
     private func requireExisting(_ token: PolicyToken) throws(LocalCallError) {
         switch token {
         case .vm(let name), .dispVMTemplate(let name):
-            if !vms.exists(name) { throw .failed(tr("There is no VM named \"%s\".", name)) }
+            if !vms.exists(name) { throw .failed(tr("There is no VM named \"%s\".", DisplayText.escaped(name))) }
         default: break
         }
     }
@@ -145,7 +147,7 @@ public struct LocalCall {
     }
 
     /// Starts the service and the local program joined by two pipes, waits for both and
-    /// returns the local program's status (the service's when there is no local program).
+    /// returns the service's status when it failed, else the local program's.
     private func join(service: ServiceCommand, request: Request) throws(LocalCallError) -> Int32 {
         do {
             let errors = request.filterStderr ? try Spawn.closeOnExecPipe(atLeast: ChildProcess.firstFree) : nil
@@ -181,13 +183,14 @@ public struct LocalCall {
                 [fromService.read, toService.write, savedInput, savedOutput].forEach { close($0) }
                 pumpFiltered(errors)
                 _ = try? Spawn.wait(servicePID)
-                throw LocalCallError.failed(tr("Cannot start %s: %s", request.localCommand[0], String(describing: error)))
+                throw LocalCallError.failed(tr("Cannot start %s: %s", DisplayText.escaped(request.localCommand[0]), String(describing: error)))
             }
             [fromService.read, toService.write, savedInput, savedOutput].forEach { close($0) }
             pumpFiltered(errors)
-            let localStatus = try Spawn.wait(localPID)
-            _ = try Spawn.wait(servicePID)
-            return localStatus.shellStatus
+            let localStatus = try Spawn.wait(localPID).shellStatus
+            let serviceStatus = try Spawn.wait(servicePID).shellStatus
+            // Qubes' rule: the service's status when it failed, else the local program's.
+            return serviceStatus != 0 ? serviceStatus : localStatus
         } catch let error as LocalCallError {
             throw error
         } catch {
@@ -211,5 +214,5 @@ public struct LocalCall {
 
 /// Writes `qrexec-local: MESSAGE` as one line on stderr.
 func writeError(_ message: String) {
-    try? FileDescriptor.standardError.writeFully(Array(("qrexec-local: " + message + "\n").utf8))
+    printError("qrexec-local: " + message)
 }

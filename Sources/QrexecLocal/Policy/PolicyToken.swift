@@ -1,3 +1,5 @@
+import Qrexec
+
 /// A VM or `@keyword` in a policy rule or a call's target, as Qubes policy v5 spells them.
 /// `@tag:`, `@type:`, `@adminvm` and `@dispvm:@tag:` have no meaning for local VMs and are
 /// refused by the parser.

@@ -40,12 +40,21 @@ public struct ClientCall: Sendable, Equatable {
         return (status, errors.contents())
     }
 
-    /// A sentence for qrexec's own exit statuses (126 refused, 125 failed), nil for others,
-    /// which belong to the local program.
-    public static func explanation(of status: ExitStatus, target: String) -> String? {
+    /// `explanation(of:target:service:)` for this call.
+    public func explanation(of status: ExitStatus) -> String? {
+        Self.explanation(of: status, target: target, service: service)
+    }
+
+    /// A sentence for qrexec's own exit statuses (126 refused, 127 no such service, 125
+    /// failed), nil for others, which belong to the service or the local program.
+    public static func explanation(of status: ExitStatus, target: String, service: String) -> String? {
         switch status {
         case .exited(126):
             return tr("The request to \"%s\" was refused: the qrexec policy does not allow it.", target)
+        case .exited(127):
+            // TRANSLATORS: the first %s is a VM, the second a qrexec service name (literal).
+            return tr("\"%s\" does not offer the service %s: InterVM Copy (or Qubes' own tools) is not installed there.",
+                target, service.split(separator: "+").first.map(String.init) ?? service)
         case .exited(125):
             return tr("Could not connect to \"%s\": the VM may not exist or failed to start.", target)
         case .signalled:
