@@ -13,8 +13,10 @@ final class EditedCopy {
     /// The folder's path, for messages.
     let folderPath: String
     let file: FileDescriptor
-    /// The hidden temporary name, once it has one.
-    private(set) var temporaryName: [UInt8]?
+    /// The hidden temporary name, once it has one; a stop signal removes it (`HiddenCopyCleanup`).
+    private(set) var temporaryName: [UInt8]? {
+        didSet { HiddenCopyCleanup.track(temporaryName, in: folder.rawValue) }
+    }
 
     /// Creates the copy in `folder` (mode 0600 until `finish`). Throws the Errno of the failure.
     init(in folder: FileDescriptor, path folderPath: String) throws {
@@ -27,6 +29,7 @@ final class EditedCopy {
             let (descriptor, name) = try Self.createHidden(in: folder)
             file = descriptor
             temporaryName = name
+            HiddenCopyCleanup.track(name, in: folder.rawValue)  // observers do not run in init
         }
     }
 
@@ -86,7 +89,10 @@ final class EditedCopy {
     /// The hidden name was renamed away: nothing to remove any more.
     func forgetName() { temporaryName = nil }
 
-    deinit { file.closeQuietly() }
+    deinit {
+        HiddenCopyCleanup.track(nil, in: -1)  // whatever name is left is kept on purpose now
+        file.closeQuietly()
+    }
 
     /// Creates a hidden name with O_EXCL and locks it. Where flock(2) is refused, the file goes
     /// unlocked, and then no client can lock it either, so none removes it as stale.

@@ -71,16 +71,12 @@ extension EndToEndTests {
         #expect(Fixture.contents(of: folder.path) == ["report.txt"])
     }
 
-    /// Issue 14 item 6 (client): killed with SIGKILL in the middle of the reply, the client leaves
-    /// the original as it was, nothing under any other visible name, and one hidden temporary
-    /// file of its own naming, which the next run in that folder removes.
-    @Test(.enabled(if: TmpfileRefusal.isAvailable, "needs bubblewrap on x86_64"))
-    func killMidReplyLeavesOnlyAHiddenCopyThatTheNextRunRemoves() throws {
-        let folder = try TemporaryDirectory()
-        let scratch = try TemporaryDirectory()
-        let file = makeOriginal(in: folder)
+    /// Starts the client under the O_TMPFILE refusal with a reply that stops after one line, and
+    /// waits for its hidden copy. Returns the bubblewrap process, the client's pid, the reply
+    /// pipe and the hidden names seen.
+    func clientStuckMidReply(on file: String, scratch: TemporaryDirectory) throws -> (Process, pid_t, Pipe, [String]) {
+        let folder = (file as NSString).deletingLastPathComponent
         let prefix = try TmpfileRefusal.prefix(in: scratch)
-
         let client = Process()
         client.executableURL = URL(fileURLWithPath: prefix[0])
         client.arguments = Array(prefix.dropFirst()) + [Fixture.client, "--", file]
@@ -90,19 +86,51 @@ extension EndToEndTests {
         client.standardError = FileHandle.nullDevice
         try client.run()
         reply.fileHandleForWriting.write(Data("the first part of an edit\n".utf8))  // and no more
-
         var hidden: [String] = []
         for _ in 0..<400 where hidden.isEmpty {  // up to 20 s on a loaded machine
-            hidden = Self.hiddenCopies(in: folder.path)
+            hidden = Self.hiddenCopies(in: folder)
             if hidden.isEmpty { usleep(50_000) }
         }
-        // bubblewrap's children are `cat` and the client: kill the client, then bubblewrap ends
-        // once it has reaped it.
+        // bubblewrap's children are `cat` and the client.
         let bubblewrap = client.processIdentifier
         let children = (try? String(contentsOfFile: "/proc/\(bubblewrap)/task/\(bubblewrap)/children", encoding: .utf8)) ?? ""
         let clientID = try #require(children.split(separator: " ").compactMap { pid_t($0) }.first { child in
             (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) == "qopen-in-vm\n"
         })
+        return (client, clientID, reply, hidden)
+    }
+
+    /// Issue 14 item 6 (client): stopped by SIGTERM, SIGINT or SIGHUP in the middle of the reply
+    /// (a desktop session ending, Ctrl-C), the client removes its hidden copy before it dies.
+    @Test(.enabled(if: TmpfileRefusal.isAvailable, "needs bubblewrap on x86_64"), arguments: [SIGTERM, SIGINT, SIGHUP])
+    func stopSignalMidReplyLeavesNothing(signal: Int32) throws {
+        let folder = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory()
+        let file = makeOriginal(in: folder)
+        let (client, clientID, reply, hidden) = try clientStuckMidReply(on: file, scratch: scratch)
+        kill(clientID, signal)
+        // The test runner starts programs with these signals blocked; a client that does not
+        // unblock them never ends: give up on it after 20 s rather than hang.
+        for _ in 0..<400 where client.isRunning { usleep(50_000) }
+        let ended = !client.isRunning
+        if !ended { kill(clientID, SIGKILL) }
+        client.waitUntilExit()
+        try? reply.fileHandleForWriting.close()
+        #expect(ended, "the client ended on the signal")
+        #expect(hidden.count == 1, "the client's hidden copy appeared mid-reply: \(hidden)")
+        #expect(Fixture.contents(of: folder.path) == ["report.txt"])
+        #expect(Fixture.bytes(file) == Fixture.original)
+    }
+
+    /// Issue 14 item 6 (client): killed with SIGKILL in the middle of the reply, the client leaves
+    /// the original as it was, nothing under any other visible name, and one hidden temporary
+    /// file of its own naming, which the next run in that folder removes.
+    @Test(.enabled(if: TmpfileRefusal.isAvailable, "needs bubblewrap on x86_64"))
+    func killMidReplyLeavesOnlyAHiddenCopyThatTheNextRunRemoves() throws {
+        let folder = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory()
+        let file = makeOriginal(in: folder)
+        let (client, clientID, reply, hidden) = try clientStuckMidReply(on: file, scratch: scratch)
         kill(clientID, SIGKILL)
         client.waitUntilExit()
         try? reply.fileHandleForWriting.close()
