@@ -103,8 +103,10 @@ static GStrv local_paths_of(GList *files, gboolean *all_regular)
         if (own_type != G_FILE_TYPE_REGULAR && own_type != G_FILE_TYPE_DIRECTORY &&
             own_type != G_FILE_TYPE_SYMBOLIC_LINK)
             return NULL; /* gone, or a device, socket or FIFO */
-        /* stat(2): opening follows the link to its target. */
-        if (g_file_query_file_type(file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_REGULAR)
+        /* The Open items take the entry itself, never a link's target: an edit
+         * comes back as a regular file that replaces the name chosen, so a
+         * link planted by an archive must not look like a file to edit. */
+        if (own_type != G_FILE_TYPE_REGULAR)
             *all_regular = FALSE;
         g_autofree char *path = g_file_get_path(file);
         if (path == NULL)

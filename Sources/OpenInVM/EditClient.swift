@@ -39,6 +39,7 @@ public struct EditClient {
             original.file.closeQuietly()
             original.folder.closeQuietly()
         }
+        StaleHiddenCopies.remove(in: original.folder)
         let sent = try send(original, requestName: Self.basename(of: path), viewOnly: viewOnly)
 
         if viewOnly {
@@ -87,8 +88,11 @@ public struct EditClient {
             let name = try copy.publish(asFirstFreeOf: Replacement.editedNames(for: original.name))
             return .savedElsewhere(path: Replacement.path(of: name, in: copy.folderPath))
         } catch let error as Errno {
-            // The whole edit has arrived: never drop it now. Keep it under its hidden name.
-            if let kept = try? copy.nameTemporarily() {
+            // The whole edit has arrived: never drop it now. Keep it under a visible name (a
+            // hidden one would be taken for a leftover by the next run), else its hidden name.
+            if let kept = (try? copy.publish(asFirstFreeOf: Replacement.editedNames(for: original.name)))
+                ?? (try? copy.nameTemporarily())
+            {
                 throw OpenInVMError.editKeptAside(path: path, keptAs: Replacement.path(of: kept, in: copy.folderPath), error)
             }
             throw OpenInVMError.cannotSaveEdit(path: path, error)
@@ -132,6 +136,7 @@ public struct EditClient {
                 guard let folder = try? FileDescriptor.open(folderPath, .readOnly, options: [.directory, .closeOnExec]) else {
                     continue
                 }
+                StaleHiddenCopies.remove(in: folder)
                 if let copy = try? EditedCopy(in: folder, path: folderPath) { return (copy, false) }
                 folder.closeQuietly()
             }

@@ -9,6 +9,7 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
     case cannotOpenOriginal(path: String, Errno)
     case isDirectory(path: String)
     case notRegularFile(path: String)
+    case changedWhileOpening(path: String)
     case sendFailed(Errno)
     case receiveFailed(Errno)
     case replyTooLarge(limit: UInt64)
@@ -33,6 +34,8 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
             tr("\"%s\" is a folder: only single files can be opened in another VM.", DisplayText.escaped(path))
         case .notRegularFile(let path):
             tr("\"%s\" is not a regular file: only regular files can be opened in another VM.", DisplayText.escaped(path))
+        case .changedWhileOpening(let path):
+            tr("\"%s\" was replaced while it was being opened; nothing was sent, try again.", DisplayText.escaped(path))
         case .sendFailed(let error):
             tr("Could not send the file to the other VM: %s.", Self.reason(error))
         case .receiveFailed(let error):
@@ -42,23 +45,23 @@ public enum OpenInVMError: Error, CustomStringConvertible, Equatable {
                 "The edited file from the other VM is larger than the limit of %s bytes; it was refused and the original is unchanged.",
                 Int(clamping: limit)), [String(limit)])
         case .cannotSaveEdit(let path, let error):
-            tr("Could not save the edited file beside \"%s\" nor in your home folder: %s.", path, Self.reason(error))
+            tr("Could not save the edited file beside \"%s\" nor in your home folder: %s.", DisplayText.escaped(path), Self.reason(error))
         case .editKeptAside(let path, let keptAs, let error):
-            tr("Could not put the edited file in place of \"%s\" (%s); it was kept as \"%s\".", path, Self.reason(error), keptAs)
+            tr("Could not put the edited file in place of \"%s\" (%s); it was kept as \"%s\".", DisplayText.escaped(path), Self.reason(error), DisplayText.escaped(keptAs))
         case .shortRequest:
             tr("The request ended before the file name was complete; nothing was opened.")
         case .cannotCreateTemporaryFolder(let path, let error):
-            tr("Cannot create a private temporary folder in \"%s\": %s.", path, Self.reason(error))
+            tr("Cannot create a private temporary folder in \"%s\": %s.", DisplayText.escaped(path), Self.reason(error))
         case .cannotWriteFile(let error):
             tr("Cannot write the received file: %s.", Self.reason(error))
         case .noOpener:
             tr("No application to open files was found: install xdg-open or set INTERVM_OPENER.")
         case .openerNotFound(let program):
-            tr("The application \"%s\" configured to open files was not found.", program)
+            tr("The application \"%s\" configured to open files was not found.", DisplayText.escaped(program))
         case .openerCouldNotStart(let program, let error):
-            tr("Could not start \"%s\" to open the file: %s.", program, Self.reason(error))
+            tr("Could not start \"%s\" to open the file: %s.", DisplayText.escaped(program), Self.reason(error))
         case .openerFailed(let program, let status):
-            tr("\"%s\" failed to open the file (exit status %s); nothing was sent back.", program, String(status))
+            tr("\"%s\" failed to open the file (exit status %s); nothing was sent back.", DisplayText.escaped(program), String(status))
         case .cannotReadBack(let error):
             tr("Cannot read the edited file back; nothing was sent back: %s.", Self.reason(error))
         case .editEmptiedFile:

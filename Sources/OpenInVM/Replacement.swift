@@ -5,12 +5,14 @@ import SystemPackage
 
 /// Puts a finished edited copy in place of the original, in the original's folder.
 ///
-/// The copy gets a hidden name, then trades places with the original in one step
-/// (renameat2(2) RENAME_EXCHANGE) only if the original is still the file that was sent (same
-/// inode, size and mtime, not a symlink); after the exchange the old entry is checked again and
-/// the exchange undone if it was not the original. A rename replaces the directory entry
-/// itself, so a symlink swapped in is never written through. When the original was replaced or
-/// changed meanwhile, the edit is saved beside it as "NAME (edited).EXT" instead.
+/// The copy gets a hidden name, then trades places with the original's entry in one step
+/// (renameat2(2) RENAME_EXCHANGE) only if that entry is still what was opened (the same file,
+/// or the same symlink with the same target text) and the content sent is unchanged (same
+/// inode, size and mtime); after the exchange the old entry is checked again and the exchange
+/// undone if it was not the original. A rename replaces the directory entry itself: a symlink,
+/// whether the user named it or it was swapped in, is replaced by the regular file, never
+/// written through. When the original was replaced or changed meanwhile, the edit is saved
+/// beside it as "NAME (edited).EXT" instead.
 struct Replacement {
     let original: OriginalFile
     let copy: EditedCopy
@@ -23,7 +25,7 @@ struct Replacement {
         if original.isStillInPlace() {
             switch try exchange(hidden) {
             case .exchanged:
-                _ = withCPath(hidden) { unlinkat(original.folder.rawValue, $0, 0) }  // the old original
+                _ = withCPath(hidden) { unlinkat(original.folder.rawValue, $0, 0) }  // the old original (file or link)
                 _ = fsync(original.folder.rawValue)
                 return .replaced
             case .renamedOver:
@@ -65,7 +67,7 @@ struct Replacement {
             return .renamedOver
         }
         if let previous = try? FileSystem.status(of: hidden, in: original.folder),
-            previous.st_mode & S_IFMT == S_IFREG, original.isSameInode(previous)
+            original.isUnchangedEntry(previous, named: hidden)
         {
             return .exchanged
         }

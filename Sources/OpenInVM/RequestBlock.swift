@@ -11,11 +11,18 @@ public struct RequestBlock: Sendable, Equatable {
     public var name: [UInt8]
 
     /// A block for `basename`; a name too long to fit keeps its last bytes (255, or 245 with
-    /// the prefix), as Qubes' client does, so the extension survives.
+    /// the prefix), as Qubes' client does, so the extension survives. In edit mode a name that
+    /// (once cut) begins with `view-only-` goes as `view-only_...`: the service, ours and
+    /// Qubes', would read the prefix as the view-only flag and the edit would be lost. Both
+    /// services keep `_` in names, so the other VM shows the file as `view-only_...`.
     public init(basename: [UInt8], viewOnly: Bool) {
         self.viewOnly = viewOnly
         let room = Self.capacity - (viewOnly ? Self.viewOnlyPrefix.count : 0)
-        name = basename.count > room ? Array(basename.suffix(room)) : basename
+        var name = basename.count > room ? Array(basename.suffix(room)) : basename
+        if !viewOnly && name.starts(with: Self.viewOnlyPrefix) {
+            name[Self.viewOnlyPrefix.count - 1] = UInt8(ascii: "_")
+        }
+        self.name = name
     }
 
     /// The 256 bytes on the wire.

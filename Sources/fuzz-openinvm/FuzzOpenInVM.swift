@@ -19,6 +19,10 @@ public func fuzzOpenInVM(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // What the client would send for this name decodes to the same request.
     let again = RequestBlock.decode(RequestBlock(basename: untrustedName, viewOnly: viewOnly).encoded)
     if again?.viewOnly != viewOnly && !untrustedName.isEmpty { violated("view-only lost in a round trip") }
+    // An edit request never reads as view-only, whatever the name (issue 14 item 4).
+    if RequestBlock.decode(RequestBlock(basename: untrustedName, viewOnly: false).encoded)?.viewOnly != false {
+        violated("an edit request reads as view-only")
+    }
 
     let name = ServiceFileName.sanitised(untrustedName)
     if name.isEmpty { violated("empty file name") }

@@ -79,6 +79,18 @@ import TestSupport
         #expect(Fixture.bytes(file) == Fixture.appended)
     }
 
+    /// Issue 14 item 4: a file whose name starts with `view-only-` is opened for editing, and
+    /// the edit comes back (the service used to read the name as the view-only flag).
+    @Test func nameStartingWithViewOnlyIsEditable() throws {
+        let folder = try TemporaryDirectory()
+        let file = makeOriginal(in: folder, name: "view-only-notes.txt")
+        let (client, service) = try edit(file, with: "append")
+        #expect(client.status == 0, "\(client.stderr)")
+        #expect(service.status == 0, "\(service.stderr)")
+        #expect(Fixture.bytes(file) == Fixture.appended)
+        #expect(Fixture.contents(of: folder.path) == ["view-only-notes.txt"])
+    }
+
     @Test func viewOnlyLeavesOriginalAloneEvenWhenChanged() throws {
         let folder = try TemporaryDirectory()
         let file = makeOriginal(in: folder)

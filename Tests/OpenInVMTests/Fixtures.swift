@@ -9,6 +9,7 @@ enum Fixture {
     static let vectors = Programs.vectorsDirectory + "/openinvm"
     static let original = Array("original\n".utf8)
     static let appended = Array("original\nedited in dispvm\n".utf8)
+    static let rewritten = Array("export PROMPT_COMMAND=planted\n".utf8)
 
     /// Editors as real shell scripts: what each does to the file it is given as "$1".
     static let editors: [String: String] = [
@@ -27,6 +28,12 @@ enum Fixture {
         "record": #"printf '%s' "$1" > "$EDITOR_LOG""#,
         // Meanwhile, the original on the client side is replaced by a symlink.
         "swap-original": #"printf 'edited in dispvm\n' >> "$1"; rm "$ORIGINAL"; ln -s "$DECOY" "$ORIGINAL""#,
+        // Hostile: rewrites the whole file, as a VM that wants to plant content would.
+        "rewrite": #"printf 'export PROMPT_COMMAND=planted\n' > "$1""#,
+        // Hostile, and meanwhile the link on the client side is pointed at another file.
+        "retarget-link": #"printf 'export PROMPT_COMMAND=planted\n' > "$1"; ln -sfn "$DECOY" "$ORIGINAL""#,
+        // Hostile, and meanwhile the file the link points to is changed locally.
+        "change-target": #"printf 'export PROMPT_COMMAND=planted\n' > "$1"; printf 'local change\n' >> "$TARGET""#,
         // Meanwhile, the original on the client side is changed locally.
         "touch-original": #"printf 'edited in dispvm\n' >> "$1"; printf 'local change\n' >> "$ORIGINAL""#,
     ]

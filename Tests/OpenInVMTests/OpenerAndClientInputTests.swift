@@ -86,8 +86,34 @@ import TestSupport
         #expect(result.stderr.contains("No such file or directory"))
     }
 
-    /// A symlink the user names is followed once: the file it points to is edited, the link stays.
-    @Test func symlinkNamedByTheUserIsFollowedOnce() throws {
+    /// Issue 14 item 2: now that a link is opened through rather than resolved first, a link to a
+    /// folder or a FIFO is still refused, without blocking and with nothing sent.
+    @Test(arguments: [("folder", "is a folder"), ("pipe", "not a regular file")])
+    func symlinkToFolderOrFifoIsRefused(target: String, message: String) throws {
+        let folder = try TemporaryDirectory()
+        if target == "folder" { mkdir(folder(target), 0o755) } else { mkfifo(folder(target), 0o600) }
+        #expect(symlink(target, folder("link")) == 0)
+        let result = try run([Fixture.client, "--", folder("link")])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    /// Issue 14 item 2 (messages): a planted name with a newline and a terminal escape is shown
+    /// escaped, so the error stays one line and cannot act on the terminal.
+    @Test func nameWithControlCharactersIsShownEscapedOnOneLine() throws {
+        let folder = try TemporaryDirectory()
+        let result = try run([Fixture.client, "--", folder("gone\n\u{1B}[2Jnotes.txt")])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("\u{1B}"))
+        #expect(result.stderr.contains(#"gone\n\u{001B}[2Jnotes.txt"#))
+    }
+
+    /// Issue 14 item 2: a symlink the user names sends its target's content under the link's
+    /// name; the reply (Qubes' recording) replaces the link with a regular file, never its target.
+    @Test func symlinkNamedByTheUserIsReplacedNotWrittenThrough() throws {
         let folder = try TemporaryDirectory()
         let target = folder("real.txt")
         Fixture.write(Fixture.original, to: target)
@@ -95,8 +121,11 @@ import TestSupport
         let reply = try #require(Fixture.bytes(Fixture.vectors + "/append.reply"))
         let result = try run([Fixture.client, "--", folder("link.txt")], stdin: reply)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(Array(result.stdout.prefix(8)) == Array("link.txt".utf8))
-        #expect(Fixture.bytes(target) == reply)
-        #expect(Fixture.status(folder("link.txt")).st_mode & S_IFMT == S_IFLNK)
+        #expect(Array(result.stdout.prefix(9)) == Array("link.txt".utf8) + [0])
+        #expect(Array(result.stdout.dropFirst(256)) == Fixture.original)
+        #expect(Fixture.bytes(target) == Fixture.original)
+        #expect(Fixture.status(folder("link.txt")).st_mode & S_IFMT == S_IFREG)
+        #expect(Fixture.bytes(folder("link.txt")) == reply)
+        #expect(Fixture.contents(of: folder.path) == ["link.txt", "real.txt"])
     }
 }

@@ -20,6 +20,32 @@ import Testing
         #expect(Array(encoded.prefix(255)) == prefix + Array(name.suffix(room)))
     }
 
+    /// Issue 14 item 4: in edit mode the block never starts with `view-only-`, which the
+    /// service (ours and Qubes') reads as the view-only flag: the name goes as `view-only_...`.
+    @Test func editNameStartingWithTheViewOnlyPrefixIsNotSentAsViewOnly() {
+        let encoded = RequestBlock(basename: Array("view-only-notes.txt".utf8), viewOnly: false).encoded
+        #expect(Array(encoded.prefix(20)) == Array("view-only_notes.txt".utf8) + [0])
+        #expect(RequestBlock.decode(encoded)?.viewOnly == false)
+    }
+
+    /// Issue 14 item 4: the same after a long name is cut to its last 255 bytes, whose start
+    /// happens to be `view-only-`.
+    @Test func shortenedNameStartingWithTheViewOnlyPrefixIsNotSentAsViewOnly() {
+        let tail = Array("view-only-".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 241) + Array(".odt".utf8)
+        let name = [UInt8](repeating: UInt8(ascii: "y"), count: 40) + tail
+        let encoded = RequestBlock(basename: name, viewOnly: false).encoded
+        #expect(Array(encoded.prefix(255)) == Array("view-only_".utf8) + tail.dropFirst(10))
+        #expect(encoded[255] == 0)
+        #expect(RequestBlock.decode(encoded)?.viewOnly == false)
+    }
+
+    /// Issue 14 item 4: in view-only mode the name is left as it is, after the flag.
+    @Test func viewOnlyNameStartingWithThePrefixKeepsIt() {
+        let decoded = RequestBlock.decode(RequestBlock(basename: Array("view-only-notes.txt".utf8), viewOnly: true).encoded)
+        #expect(decoded?.viewOnly == true)
+        #expect(decoded?.untrustedName == Array("view-only-notes.txt".utf8))
+    }
+
     @Test func decodeReadsPrefixAndStopsAtNul() {
         var block = Array("view-only-report.pdf".utf8)
         block += [0] + Array("junk".utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import OpenInVM
 import Testing
 import TestSupport
 
@@ -80,6 +81,23 @@ import TestSupport
         let (result, _) = try serve("viewonly")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// Issue 14 item 4: for `view-only-My Doc (1).txt` in edit mode our client sends Qubes'
+    /// recorded view-only block with the prefix's `-` made `_` (so Qubes' service, which tests
+    /// the first 10 bytes, opens it for editing), and takes Qubes' recorded edit back.
+    @Test func editOfViewOnlyNamedFileAgainstQubesRecordings() throws {
+        let folder = try TemporaryDirectory()
+        let file = folder("view-only-My Doc (1).txt")
+        Fixture.write(Fixture.original, to: file)
+        var expected = try #require(Fixture.bytes(Fixture.vectors + "/viewonly.request"))
+        expected[9] = UInt8(ascii: "_")
+        let reply = try #require(Fixture.bytes(Fixture.vectors + "/append.reply"))
+        let result = try run([Fixture.client, "--", file], stdin: reply)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Array(result.stdout.prefix(256)) == Array(expected.prefix(256)))
+        #expect(!result.stdout.starts(with: RequestBlock.viewOnlyPrefix))
+        #expect(Fixture.bytes(file) == reply)
     }
 
     /// Our client fed the replies Qubes' service recorded: the edit replaces the original; an
