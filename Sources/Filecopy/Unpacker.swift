@@ -85,7 +85,8 @@ public struct Unpacker: ~Copyable {
                 try receiveEntry(untrustedHeader)
             }
             try? FileSystem.syncFileSystem(destination)
-            return TransferResult(code: .success, crc32: reader.crc.value, lastName: lastNameCopy)
+            // Qubes always answers a success with the extension, an empty name for an end-only stream.
+            return TransferResult(code: .success, crc32: reader.crc.value, lastName: lastNameCopy ?? [])
         } catch let failure as ReceiveFailure {
             return TransferResult(code: failure.code, crc32: reader.crc.value, lastName: failure.name)
         } catch {

@@ -22,6 +22,8 @@ struct Arguments {
         text += tr("Without UID DIR: into ~/QubesIncoming/$QREXEC_REMOTE_DOMAIN (or incoming-dir in receiver.conf).") + "\n"
         text += "  --allow-all-names         " + tr("accept any characters in names (structure rules still apply)") + "\n"
         text += "  --allow-unsafe-symlinks   " + tr("accept symlinks that may point outside what was sent") + "\n"
+        // TRANSLATORS: the two options are literal.
+        text += "  --no-allow-all-names, --no-allow-unsafe-symlinks  " + tr("undo the option before (the later one wins)") + "\n"
         // TRANSLATORS: N is the option's value; K, M, G, T are the suffixes accepted (literal).
         text += "  --max-bytes N             " + tr("refuse more than N bytes of file data (K, M, G, T suffixes)") + "\n"
         text += "  --max-files N             " + tr("refuse more than N entries") + "\n"
@@ -55,8 +57,11 @@ struct Arguments {
             case "--": positional.append(contentsOf: rest); rest = []
             case "-h", "--help": throw UsageError(Self.usage, isHelp: true)
             case "-v", "--verbose": verbose = true
+            // As in Qubes' receiver, the --no- forms undo an earlier option: the later one wins.
             case "--allow-all-names": options.allowAllNames = true
+            case "--no-allow-all-names": options.allowAllNames = false
             case "--allow-unsafe-symlinks": options.allowUnsafeSymlinks = true
+            case "--no-allow-unsafe-symlinks": options.allowUnsafeSymlinks = false
             case "--max-bytes":
                 guard let bytes = parseSize(try value()) else {
                     // TRANSLATORS: --max-bytes is literal; 500M is an example value (keep it).

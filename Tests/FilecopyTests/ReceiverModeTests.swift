@@ -207,6 +207,27 @@ struct ReceiverModeTests {
         #expect(finished.stderr.contains("not yours"))
     }
 
+    /// Issue 16 §2: Qubes' --no- forms, the later option winning; long options only in full.
+    @Test(arguments: [
+        (["--allow-all-names", "--no-allow-all-names"], false), (["--no-allow-all-names", "--allow-all-names"], true),
+    ])
+    func laterAllowAllNamesOptionWins(_ options: [String], _ accepted: Bool) throws {
+        let folder = try TemporaryDirectory()
+        let finished = try run(
+            [Programs.path("qfile-unpacker")] + options + [String(getuid()), folder.path], stdin: Self.stream { $0.file("تقرير.txt", "x") })
+        #expect(decodeResult(finished.stdout)?.code == (accepted ? .success : .invalidName), "\(finished.stderr)")
+    }
+
+    @Test func laterUnsafeSymlinkOptionWins() throws {
+        let folder = try TemporaryDirectory()
+        let finished = try run(
+            [Programs.path("qfile-unpacker"), "--allow-unsafe-symlinks", "--no-allow-unsafe-symlinks", String(getuid()), folder.path],
+            stdin: Self.stream { $0.symlink("out", to: "/etc/passwd") })
+        #expect(decodeResult(finished.stdout)?.code == .unsafeSymlink, "\(finished.stderr)")
+        let abbreviated = try run([Programs.path("qfile-unpacker"), "--allow-all", String(getuid()), folder.path])
+        #expect(abbreviated.status == 2, "long options are taken only in full")
+    }
+
     @Test("bad command lines get one clear line and status 2", arguments: [
         ["--max-bytes"], ["--max-bytes", "ten"], ["--on-conflict", "overwrite"], ["--frobnicate"], ["only-one"], ["x", "/tmp"],
     ])

@@ -18,6 +18,18 @@ struct ReceiverVectorTests {
         #expect(finished.stdout == (try Self.vector(name + ".result")))
     }
 
+    /// Issue 16 §2: a stream of only the end header gets Qubes' 20 bytes: the result and the
+    /// extension with last_namelen = 0 (fact from Qubes' receiver, protocol notes).
+    @Test func endOnlyStreamGetsTheExtensionWithAnEmptyName() throws {
+        let folder = try TemporaryDirectory()
+        let endOnly = FileHeader.endOfTransfer.encoded
+        let finished = try run([Programs.path("qfile-unpacker"), String(getuid()), folder.path], stdin: endOnly)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let crc = CRC32.checksum(endOnly)
+        let expected: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0] + withUnsafeBytes(of: UInt64(crc).littleEndian, Array.init) + [0, 0, 0, 0]
+        #expect(finished.stdout == expected)
+    }
+
     @Test func singleFileArrivesWithContentModeAndNanosecondTimes() throws {
         let folder = try TemporaryDirectory()
         _ = try run([Programs.path("qfile-unpacker"), String(getuid()), folder.path], stdin: try Self.vector("single.stream"))
