@@ -1,5 +1,6 @@
 # InterVM Copy: build, test, install, demo.
 #   make            release build of every program (and the qvm-move... aliases)
+#   make test       the fast suites (under a minute): unit, in-process and quick program tests
 #   make check      every test (installs missing Debian packages first), then fuzz-smoke,
 #                   and the tests again under AddressSanitizer and ThreadSanitizer
 #   make fuzz       libFuzzer on every fuzz target, FUZZ_SECONDS (60) each; fuzz-smoke: 20 s each
@@ -34,7 +35,7 @@ debug_bin = $(shell $(SWIFT) build --show-bin-path)
 FRONT_ENDS := qvm-copy qvm-move qvm-copy-to-vm qvm-move-to-vm qvm-open-in-vm qvm-open-in-dvm qrexec-local
 HELPERS := qfile-agent qfile-unpacker qopen-in-vm vm-file-editor vm-url-opener intervm-dialog
 
-.PHONY: all build deps bench-deps check check-receiver check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
+.PHONY: all build deps bench-deps test check check-receiver check-nautilus demo bench install uninstall clean fuzz fuzz-smoke check-asan check-tsan exhaustion
 
 # Install layout. With PREFIX=/usr the configuration goes to /etc (where qrexec looks);
 # with any other prefix to PREFIX/etc, unless SYSCONFDIR is given.
@@ -94,6 +95,15 @@ check: deps mo check-po
 check-receiver:
 	$(SWIFT) build $(RELEASE_FLAGS) --product qfile-unpacker
 	SWIFT=$(SWIFT) python3 scripts/check-receiver-footprint.py "$(release_bin)"
+
+## Fast feedback while working (under a minute here): the unit and in-process suites and the
+## quick program tests; what needs a sandbox, a display, a mount, a kill or a timeout is left
+## to make check, which runs everything.
+SLOW_SUITES := DialogTests|Exhaustion|Fault|FreeInode|HiddenTemporary|ConfinementCapability|ConflictRenameCost|FrontEndGui|FrontEndMoveRace|Localization|PluralForm|QrexecLocalTests|OpenURLEndToEnd|OpenInVMTests.EndToEndTests|HostileUnprivileged|HostileLayer|SandboxTests|StandIn|ServiceFile|FuzzRegression|SignalCleanup
+test: mo
+	$(SWIFT) build --build-tests
+	scripts/link-aliases.sh "$(debug_bin)"
+	$(SWIFT) test --skip-build --skip '$(SLOW_SUITES)'
 
 ## libFuzzer over the receiver loop and the name/header rules (docs/RELIABILITY.md).
 fuzz: deps
