@@ -36,6 +36,12 @@ public enum DialogHelper {
         show(["outcome", "--success", "--summary", summary])
     }
 
+    /// A neutral note (a cancelled transfer): a notification where one can be shown, never a dialog.
+    @discardableResult
+    public static func showNote(_ summary: String) -> Bool {
+        show(["outcome", "--note", "--summary", summary])
+    }
+
     /// An error dialog: one sentence, and details behind an expander.
     @discardableResult
     public static func showError(_ summary: String, details: String?) -> Bool {

@@ -5,7 +5,8 @@ import Glibc
 import Localization
 import SystemIO
 
-/// `outcome`: a notification on success (a dialog where none can be shown), a dialog on error.
+/// `outcome`: a notification on success (a dialog where none can be shown), a dialog on error,
+/// and for a note (a cancelled transfer) a notification at most: a cancel is not an error.
 struct Outcome: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
@@ -14,12 +15,13 @@ struct Outcome: ParsableCommand {
     }
 
     enum Kind: String, EnumerableFlag {
-        case success, error
+        case success, error, note
 
         static func help(for value: Kind) -> ArgumentHelp? {
             switch value {
             case .success: ArgumentHelp(tr("The transfer succeeded (a notification)."))
             case .error: ArgumentHelp(tr("The transfer failed (an error dialog)."))
+            case .note: ArgumentHelp(tr("A neutral note, such as a cancelled transfer (a notification, never a dialog)."))
             }
         }
     }
@@ -34,6 +36,11 @@ struct Outcome: ParsableCommand {
 
     func run() throws {
         if kind == .success && DesktopNotification.send(summary: DisplayText.guarded(summary), icon: "emblem-default") { return }
+        if kind == .note {
+            // Quietly: a notification where a service shows them, else nothing on the screen.
+            _ = DesktopNotification.send(summary: DisplayText.guarded(summary), icon: "dialog-information")
+            return
+        }
         let status = MainActor.assumeIsolated { () -> Int32 in
             guard MainLoop.start() else {
                 // No display: the message still reaches whoever reads stderr.

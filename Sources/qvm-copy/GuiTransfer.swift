@@ -32,7 +32,6 @@ enum GuiTransfer {
             localProgram: agent,
             localArguments: invocation.agentArguments)
         setenv("PROGRESS_TYPE", "gui", 1)
-        setenv("INTERVM_PROGRAM_NAME", invocation.programName, 1)
         setenv("FILECOPY_TOTAL_BYTES", String(selection.totalBytes), 1)
 
         let outcome: Outcome
@@ -43,10 +42,14 @@ enum GuiTransfer {
         }
         switch outcome.ending {
         case .cancelled:
-            let summary = moving ? tr("The move to %s was cancelled.", target) : tr("The copy to %s was cancelled.", target)
-            var details = tr("Files that had arrived completely stay in the target VM; the file being sent was not kept.")
-            if moving { details += "\n" + tr("Nothing was deleted.") }
-            return fail(summary, details: details, invocation)
+            // Issue 15 item 2: the person chose this; a neutral note, not an error, and the
+            // shell's status for an interrupted command.
+            var note = (moving ? tr("The move to %s was cancelled.", target) : tr("The copy to %s was cancelled.", target))
+                + " " + tr("Files that had arrived completely stay in the target VM; the file being sent was not kept.")
+            if moving { note += " " + tr("Nothing was deleted.") }
+            FrontEnd.report(note, programName: invocation.programName)
+            DialogHelper.showNote(note)
+            return 130
         case .finished(let status) where moving && status == .exited(Packer.sourcesKeptStatus):
             // The sender removed what it could and named the rest on stderr.
             let details = outcome.errorText.split(separator: "\n").filter { $0.hasPrefix("qfile-agent: ") }
