@@ -31,29 +31,16 @@ struct ExhaustionTests {
     /// The receiver with a pipe on its stdin and its answer captured.
     final class Receiver {
         let root: TemporaryDirectory
-        let program: SpawnedProgram
-        /// The receiver's stdin; -1 once `finish` closed it. (Closing a number twice would
-        /// close whatever a test running alongside has opened under it since.)
-        private(set) var input: Int32
-        let answer: Int32
+        private let joined: PipeJoinedProgram
+        var program: SpawnedProgram { joined.program }
+        var input: Int32 { joined.input }
 
         init(_ options: [String] = []) throws {
             root = try TemporaryDirectory()
             try AgentTools.makeDirectory(root("incoming"))
-            let forward = try ExclusivePipe()
-            let backward = try ExclusivePipe()
-            program = try SpawnedProgram(
+            joined = try PipeJoinedProgram(
                 [FaultTools.unpacker] + options + [String(getuid()), root("incoming")],
-                environment: FaultTools.receiverEnvironment(home: root.path), stdin: forward.readEnd, stdout: backward.writeEnd)
-            close(forward.readEnd)
-            close(backward.writeEnd)
-            input = forward.writeEnd
-            answer = backward.readEnd
-        }
-
-        deinit {
-            if input >= 0 { close(input) }
-            close(answer)
+                environment: FaultTools.receiverEnvironment(home: root.path))
         }
 
         /// Once everything written so far is consumed: peak memory in kB and the open
@@ -65,12 +52,9 @@ struct ExhaustionTests {
 
         /// Closes stdin and returns the result.
         func finish() throws -> TransferResult {
-            close(input)
-            input = -1
+            joined.closeInput()
             _ = program.wait(timeout: 300)
-            var bytes = [UInt8](repeating: 0, count: 1 << 16)
-            let count = bytes.withUnsafeMutableBytes { read(answer, $0.baseAddress!, $0.count) }
-            return try #require(decodeResult(Array(bytes.prefix(max(count, 0)))), "no result: \(program.stderr)")
+            return try #require(joined.readAnswer(), "no result: \(program.stderr)")
         }
 
         /// Entries under the incoming folder (directories included).

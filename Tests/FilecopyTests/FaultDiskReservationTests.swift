@@ -34,9 +34,9 @@ struct FaultDiskReservationTests {
     /// entry but lost+found in `root/listing`.
     final class Ext4Receiver {
         let root: TemporaryDirectory
-        let shell: SpawnedProgram
-        private var input: Int32
-        private let answer: Int32
+        private let joined: PipeJoinedProgram
+        var shell: SpawnedProgram { joined.program }
+        private var input: Int32 { joined.input }
 
         init(_ options: [String]) throws {
             root = try TemporaryDirectory()
@@ -52,24 +52,13 @@ struct FaultDiskReservationTests {
                 cd "$INCOMING" && find . -mindepth 1 -not -path './lost+found*' -printf '%y %P\\n' > "$ROOT/listing"
                 exit $status
                 """
-            let forward = try ExclusivePipe()
-            let backward = try ExclusivePipe()
-            shell = try SpawnedProgram(
+            joined = try PipeJoinedProgram(
                 [
                     "/usr/bin/env", "IMAGE=" + root("image"), "INCOMING=" + root("incoming"), "ROOT=" + root.path,
                     "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh",
                     FaultTools.unpacker,
                 ] + options + [String(getuid()), root("incoming")],
-                environment: FaultTools.receiverEnvironment(home: root.path), stdin: forward.readEnd, stdout: backward.writeEnd)
-            close(forward.readEnd)
-            close(backward.writeEnd)
-            input = forward.writeEnd
-            answer = backward.readEnd
-        }
-
-        deinit {
-            if input >= 0 { close(input) }
-            close(answer)
+                environment: FaultTools.receiverEnvironment(home: root.path))
         }
 
         /// The free bytes noted in `root/name` by the shell, nil until it is written.
@@ -111,17 +100,12 @@ struct FaultDiskReservationTests {
             return UInt64(info.f_bavail) * UInt64(info.f_frsize)
         }
 
-        func closeInput() {
-            close(input)
-            input = -1
-        }
+        func closeInput() { joined.closeInput() }
 
         /// The shell's exit and the receiver's answer.
         func outcome() throws -> (status: Int32, result: TransferResult) {
             let exit = try #require(shell.wait(timeout: 120), "the receiver did not end: \(shell.stderr)")
-            var bytes = [UInt8](repeating: 0, count: 1 << 16)
-            let count = bytes.withUnsafeMutableBytes { read(answer, $0.baseAddress!, $0.count) }
-            let result = try #require(decodeResult(Array(bytes.prefix(max(count, 0)))), "no result: \(shell.stderr)")
+            let result = try #require(joined.readAnswer(), "no result: \(shell.stderr)")
             return (exit.status, result)
         }
 

@@ -12,44 +12,26 @@ struct FaultIdleTimeoutTests {
     /// The receiver on an exclusive pipe the test writes into and keeps open.
     final class SilentSender {
         let root: TemporaryDirectory
-        let receiver: SpawnedProgram
-        private var input: Int32
-        private let answer: Int32
+        private let joined: PipeJoinedProgram
+        var receiver: SpawnedProgram { joined.program }
 
         init(_ options: [String], home: String? = nil) throws {
             root = try TemporaryDirectory()
             try AgentTools.makeDirectory(root("incoming"))
-            let forward = try ExclusivePipe()
-            let backward = try ExclusivePipe()
-            receiver = try SpawnedProgram(
+            joined = try PipeJoinedProgram(
                 [FaultTools.unpacker] + options + [String(getuid()), root("incoming")],
-                environment: FaultTools.receiverEnvironment(home: home ?? root.path), stdin: forward.readEnd,
-                stdout: backward.writeEnd)
-            close(forward.readEnd)
-            close(backward.writeEnd)
-            input = forward.writeEnd
-            answer = backward.readEnd
+                environment: FaultTools.receiverEnvironment(home: home ?? root.path))
         }
 
-        deinit {
-            if input >= 0 { close(input) }
-            close(answer)
-        }
+        func send(_ bytes: [UInt8]) { #expect(FaultTools.writeAll(joined.input, bytes)) }
 
-        func send(_ bytes: [UInt8]) { #expect(FaultTools.writeAll(input, bytes)) }
-
-        func closeInput() {
-            close(input)
-            input = -1
-        }
+        func closeInput() { joined.closeInput() }
 
         /// The receiver's exit and answer once it has ended by itself (within `seconds`).
         func outcome(within seconds: Double = 60) throws -> (status: Int32, result: TransferResult) {
             let exit = try #require(receiver.wait(timeout: seconds), "the receiver is still waiting: \(receiver.stderr)")
             #expect(!exit.signalled)
-            var bytes = [UInt8](repeating: 0, count: 1 << 16)
-            let count = bytes.withUnsafeMutableBytes { read(answer, $0.baseAddress!, $0.count) }
-            let result = try #require(decodeResult(Array(bytes.prefix(max(count, 0)))), "no result: \(receiver.stderr)")
+            let result = try #require(joined.readAnswer(), "no result: \(receiver.stderr)")
             return (exit.status, result)
         }
     }

@@ -134,3 +134,41 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A program the test writes to and reads from through two exclusive pipes: it writes the
+/// program's stdin (and may hold it open as long as it likes) and reads its stdout. The test's
+/// two ends are closed once, here, when it goes away.
+final class PipeJoinedProgram {
+    let program: SpawnedProgram
+    /// The program's stdin; -1 once closed. (Closing a number twice would close whatever a
+    /// test running alongside has opened under it since.)
+    private(set) var input: Int32
+    let answer: Int32
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        let forward = try ExclusivePipe()
+        let backward = try ExclusivePipe()
+        program = try SpawnedProgram(arguments, environment: environment, stdin: forward.readEnd, stdout: backward.writeEnd)
+        close(forward.readEnd)
+        close(backward.writeEnd)
+        input = forward.writeEnd
+        answer = backward.readEnd
+    }
+
+    func closeInput() {
+        if input >= 0 { close(input) }
+        input = -1
+    }
+
+    /// The receiver's answer once its stdout has been written and closed.
+    func readAnswer() -> TransferResult? {
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        let count = bytes.withUnsafeMutableBytes { read(answer, $0.baseAddress!, $0.count) }
+        return decodeResult(Array(bytes.prefix(max(count, 0))))
+    }
+
+    deinit {
+        closeInput()
+        close(answer)
+    }
+}
