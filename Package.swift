@@ -40,8 +40,10 @@ let package = Package(
             swiftSettings: strict),
         // gettext for every user-visible string.
         .target(name: "Localization", dependencies: ["CLinux"], swiftSettings: strict),
-        // The sender (Packer) and the receiver (Unpacker) with their limits and confinement.
+        // The receiver (Unpacker) with its limits, settings and confinement: all the receiver runs.
         .target(name: "Filecopy", dependencies: ["CLinux", "DisplayText", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
+        // The sender (Packer), its progress, the record of what it sent and the sentences for failures.
+        .target(name: "FilecopySend", dependencies: ["CLinux", "DisplayText", "FilecopyWire", "SystemIO", "Localization"], swiftSettings: strict),
         // qubes.OpenInVM: request block, service side, client side.
         .target(name: "OpenInVM", dependencies: ["DisplayText", "SystemIO", "Localization"], swiftSettings: strict),
         // qrexec's names and the service environment: pure, the only qrexec code the services link.
@@ -54,11 +56,11 @@ let package = Package(
         .target(name: "DialogClient", dependencies: ["SystemIO"], swiftSettings: strict),
 
         // The sender is on every transfer's path: no argument parser, no Foundation.
-        .executableTarget(name: "qfile-agent", dependencies: ["DisplayText", "Filecopy", "Localization", "SystemIO", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .executableTarget(name: "qfile-agent", dependencies: ["DisplayText", "FilecopySend", "Localization", "SystemIO", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // The receiver parses hostile input: no ArgumentParser, no Foundation, as little code as possible.
         .executableTarget(name: "qfile-unpacker", dependencies: ["CLinux", "DisplayText", "Filecopy", "Localization", "Qrexec"], swiftSettings: strict),
         .executableTarget(
-            name: "qvm-copy", dependencies: ["DialogClient", "DisplayText", "Filecopy", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
+            name: "qvm-copy", dependencies: ["DialogClient", "DisplayText", "FilecopySend", "Qrexec", "QrexecClient", argumentParser], swiftSettings: strict),
         .executableTarget(name: "qrexec-local", dependencies: ["CommandLineErrors", "Qrexec", "QrexecClient", "QrexecLocal", argumentParser], swiftSettings: strict),
         // On every open's path: no argument parser, no Foundation.
         .executableTarget(
@@ -94,7 +96,7 @@ let package = Package(
         .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),
         .testTarget(name: "DisplayTextTests", dependencies: ["DisplayText"], swiftSettings: strict),
         .testTarget(
-            name: "FilecopyTests", dependencies: ["Filecopy", "FilecopyWire", "SystemIO", "TestSupport"],
+            name: "FilecopyTests", dependencies: ["Filecopy", "FilecopySend", "FilecopyWire", "SystemIO", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "QrexecTests", dependencies: ["DialogClient", "Qrexec", "QrexecLocal", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),

@@ -20,7 +20,7 @@ root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 bin_dir = sys.argv[1]
 program = sys.argv[2] if len(sys.argv) > 2 else "qfile-unpacker"
 swift = os.environ.get("SWIFT", "swift")
-FORBIDDEN_MODULES = ["QrexecLocal", "QrexecClient", "DialogClient", "Dialogs", "ArgumentParser", "Foundation"]
+FORBIDDEN_MODULES = ["FilecopySend", "QrexecLocal", "QrexecClient", "DialogClient", "Dialogs", "ArgumentParser", "Foundation"]
 FORBIDDEN_TYPES = ["PolicyRule", "PolicyParser", "LocalVMs", "LocalFiles", "DialogHelper", "AskPrompt", "Sandbox"]
 failures = []
 

@@ -1,3 +1,4 @@
+import DisplayText
 import Glibc
 import Localization
 import SystemIO
@@ -54,7 +55,7 @@ public struct ReceiverSettings: Sendable, Equatable {
             let value = line[line.index(after: equals)...].trimmed
             guard !value.isEmpty else {
                 // TRANSLATORS: %s is a setting's name as written in the file.
-                throw fail(tr("\"%s\" has no value", TransferFailure.displayName(key.utf8)))
+                throw fail(tr("\"%s\" has no value", DisplayText.escaped(key.utf8)))
             }
             switch key {
             case "incoming-dir":
@@ -90,7 +91,7 @@ public struct ReceiverSettings: Sendable, Equatable {
                 idleTimeout = seconds
             default:
                 // TRANSLATORS: %s is the setting's name as written in the file.
-                throw fail(tr("unknown setting \"%s\"", TransferFailure.displayName(key.utf8)))
+                throw fail(tr("unknown setting \"%s\"", DisplayText.escaped(key.utf8)))
             }
         }
     }
@@ -149,7 +150,7 @@ public struct SettingsError: Error, CustomStringConvertible {
     public var message: String
 
     public var description: String {
-        let shownFile = TransferFailure.displayName(file.utf8)
+        let shownFile = DisplayText.escaped(file.utf8)
         return line > 0 ? "\(shownFile):\(line): \(message)" : "\(shownFile): \(message)"
     }
 }

@@ -9,7 +9,7 @@ struct StreamReader: ~Copyable {
     /// 128 KiB: the data stays in the CPU's cache between the read and the write that follows,
     /// and a 4 KiB file still costs a fraction of a read(2). (1 MiB took half again as long for
     /// one large file: `make bench`.)
-    static let bufferSize = 128 << 10
+    static let bufferSize = StreamSizes.buffer
 
     private let input: FileDescriptor
     /// Seconds the sender may leave the input empty before a read fails with ETIMEDOUT;
@@ -30,7 +30,7 @@ struct StreamReader: ~Copyable {
         self.input = input
         self.idleTimeout = idleTimeout
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
-        FileSystem.enlargePipe(input, to: PipeSize.preferred)
+        FileSystem.enlargePipe(input, to: StreamSizes.pipe)
     }
 
     deinit { buffer.deallocate() }

@@ -1,6 +1,6 @@
 // qfile-agent: the sending side of qubes.Filecopy. qvm-copy runs it through qrexec-client-vm,
 // which connects its stdout to the receiving VM's qfile-unpacker and its stdin to the answer.
-import Filecopy
+import FilecopySend
 import Glibc
 import Localization
 import SystemIO

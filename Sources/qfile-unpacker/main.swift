@@ -2,6 +2,7 @@
 // parse arguments and settings, open the incoming folder, confine itself, then hand stdin to
 // the Unpacker and write its single result to stdout.
 import CLinux
+import DisplayText
 import Filecopy
 import FilecopyWire
 import Glibc
@@ -56,7 +57,7 @@ let home = environment("HOME") ?? getpwuid(getuid()).map { String(cString: $0.po
 // name folders relative to the root or the working directory.
 guard home.hasPrefix("/") else {
     // TRANSLATORS: HOME is the environment variable (literal); %s is its value, escaped.
-    refuse(tr("HOME must be an absolute path, not \"%s\"", TransferFailure.displayName(home.utf8)), code: .invalid)
+    refuse(tr("HOME must be an absolute path, not \"%s\"", DisplayText.escaped(home.utf8)), code: .invalid)
 }
 let settings: ReceiverSettings
 do {
@@ -124,7 +125,7 @@ if arguments.verbose {
 var unpacker = Unpacker(
     input: .standardInput, destination: destination, options: options, resolver: resolver, procFD: procFD,
     hiddenTemporaries: !unnamedFiles,
-    onEntry: arguments.verbose ? { name in printError(fill(texts.received, [TransferFailure.displayName(Array(name))])) } : nil)
+    onEntry: arguments.verbose ? { name in printError(fill(texts.received, [DisplayText.escaped(Array(name))])) } : nil)
 let result = unpacker.receive()
 if unpacker.senderWentSilent {
     printError("qfile-unpacker: " + fill(texts.senderWentSilent, [String(options.idleTimeout)]))
@@ -134,7 +135,7 @@ if unpacker.senderWentSilent {
     // Escaped and shortened: the name is the sender's and may be 16 KB of anything.
     let code = String(describing: result.code)
     let message = result.lastName.map {
-        fill(texts.refusedNamed, [code, TransferFailure.displayName($0)])
+        fill(texts.refusedNamed, [code, DisplayText.escaped($0)])
     } ?? fill(texts.refused, [code])
     printError("qfile-unpacker: " + message)
 }

@@ -1,5 +1,5 @@
 import DialogClient
-import Filecopy
+import FilecopySend
 import Glibc
 import Localization
 import Qrexec

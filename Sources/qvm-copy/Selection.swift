@@ -1,5 +1,4 @@
 import DisplayText
-import Filecopy
 import FilecopyWire
 import Glibc
 import Localization

@@ -1,4 +1,4 @@
-import Filecopy
+import FilecopySend
 import FilecopyWire
 import Foundation
 import Testing

@@ -9,7 +9,7 @@ import SystemPackage
 final class PackerOutput {
     /// Size of the buffer: one write carries 32 records of 4 KiB, and the bytes are still in the
     /// CPU's cache when they are written (the receiver reads in the same size).
-    static let defaultCapacity = StreamReader.bufferSize
+    static let defaultCapacity = StreamSizes.buffer
 
     let descriptor: FileDescriptor
     private let storage: UnsafeMutableRawBufferPointer
@@ -24,7 +24,7 @@ final class PackerOutput {
     init(descriptor: FileDescriptor, capacity: Int = defaultCapacity) {
         self.descriptor = descriptor
         storage = .allocate(byteCount: capacity, alignment: 16)
-        FileSystem.enlargePipe(descriptor, to: PipeSize.preferred)
+        FileSystem.enlargePipe(descriptor, to: StreamSizes.pipe)
     }
 
     deinit { storage.deallocate() }
