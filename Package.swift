@@ -30,7 +30,7 @@ let package = Package(
         // The one escaping of untrusted values (names, link targets, VM names, keys) in messages.
         .target(name: "DisplayText", swiftSettings: strict),
         // ParsableCommand.mainEscapingErrors(): ArgumentParser's error lines through DisplayText.
-        .target(name: "CommandLineErrors", dependencies: ["DisplayText", argumentParser], swiftSettings: strict),
+        .target(name: "CommandLineErrors", dependencies: ["DisplayText", "SystemIO", argumentParser], swiftSettings: strict),
         // Qubes' qubes.Filecopy wire format and validation rules: pure, no I/O.
         .target(name: "FilecopyWire", dependencies: ["CLinux"], swiftSettings: strict),
         // File descriptors, errors and the few system calls the programs need.
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "FilecopyWireTests", dependencies: ["FilecopyWire"], swiftSettings: strict),
         .testTarget(name: "DisplayTextTests", dependencies: ["DisplayText"], swiftSettings: strict),
         .testTarget(
-            name: "FilecopyTests", dependencies: ["Filecopy", "FilecopySend", "FilecopyWire", "SystemIO", "TestSupport"],
+            name: "FilecopyTests", dependencies: ["DisplayText", "Filecopy", "FilecopySend", "FilecopyWire", "SystemIO", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "QrexecTests", dependencies: ["DialogClient", "Qrexec", "QrexecLocal", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OpenInVMTests", dependencies: ["OpenInVM", "TestSupport"], swiftSettings: strict),

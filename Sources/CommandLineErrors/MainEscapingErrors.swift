@@ -1,11 +1,12 @@
 import ArgumentParser
 import DisplayText
 import Glibc
+import SystemIO
 
 extension ParsableCommand {
     /// `main()`, except that an error message (which quotes the offending argument as typed)
-    /// shows every argument through `DisplayText.escaped` and goes through
-    /// `DisplayText.guarded` before it reaches stderr. Help and version texts are
+    /// shows every argument through `DisplayText.escaped` and reaches stderr through
+    /// `printError` (which applies `DisplayText.guarded`). Help and version texts are
     /// ours and go to stdout as ArgumentParser prints them.
     public static func mainEscapingErrors(_ arguments: [String]? = nil) -> Never {
         do {
@@ -24,8 +25,7 @@ extension ParsableCommand {
             if code == .success {
                 if !message.isEmpty { print(message) }
             } else if !message.isEmpty {
-                let bytes = Array((DisplayText.guarded(message) + "\n").utf8)
-                _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+                printError(message)
             }
             Glibc.exit(code.rawValue)
         }
