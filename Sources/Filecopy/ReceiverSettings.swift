@@ -142,7 +142,7 @@ public func parseSize(_ text: some StringProtocol) -> UInt64? {
 
 /// A malformed settings file: where and what (`message` in the user's language; the
 /// `file:line:` prefix is the same in every language, as compilers print it). The path comes
-/// from HOME or XDG_CONFIG_HOME and is shown escaped (`displayName`), as is any key quoted in
+/// from HOME or XDG_CONFIG_HOME and is shown escaped (`DisplayText.escaped`), as is any key quoted in
 /// `message`.
 public struct SettingsError: Error, CustomStringConvertible {
     public var file: String

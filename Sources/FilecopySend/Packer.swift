@@ -1,3 +1,4 @@
+import DisplayText
 import FilecopyWire
 import Glibc
 import Localization
@@ -197,7 +198,7 @@ public final class Packer {
     }
 
     /// `path` as shown in messages.
-    var displayPath: String { TransferFailure.displayName(path) }
+    var displayPath: String { DisplayText.escaped(path) }
 }
 
 extension TransferFailure {

@@ -1,3 +1,4 @@
+import DisplayText
 import Glibc
 import Localization
 import SystemIO
@@ -228,7 +229,7 @@ public struct RemovalOutcome: Sendable {
     public var sentences: [String] {
         var result: [String] = []
         if keptCount > 0 {
-            let names = kept.map { "\"" + TransferFailure.displayName($0) + "\"" }
+            let names = kept.map { "\"" + DisplayText.escaped($0) + "\"" }
             result.append(
                 fill(
                     // TRANSLATORS: after a move: the number of entries, then their names ("a", "b/c").
@@ -237,7 +238,7 @@ public struct RemovalOutcome: Sendable {
                     [String(keptCount), Self.list(names, count: keptCount)]))
         }
         if failedCount > 0 {
-            let names = failed.map { "\"" + TransferFailure.displayName($0.name) + "\" (" + TransferFailure.systemText($0.error.rawValue) + ")" }
+            let names = failed.map { "\"" + DisplayText.escaped($0.name) + "\" (" + TransferFailure.systemText($0.error.rawValue) + ")" }
             result.append(
                 fill(
                     // TRANSLATORS: after a move: the number of entries, then each name with the system's error text.

@@ -1,3 +1,4 @@
+import DisplayText
 import FilecopyWire
 import Glibc
 import Localization
@@ -5,7 +6,7 @@ import SystemPackage
 
 /// Why a transfer failed, as the sending side sees it: the receiver's error code, a missing,
 /// damaged or contradicting answer, or a problem with a local file. `description` is one
-/// sentence for the user (translated, names sanitised by `displayName`); the GUI shows the same.
+/// sentence for the user (translated, names sanitised by `DisplayText.escaped`); the GUI shows the same.
 public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The receiving VM answered with a non-zero error code. `untrustedName` is the name (or,
     /// for a refused link, possibly its target) it reported, nil when it sent none.
@@ -54,13 +55,13 @@ public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .receiverStoppedEarly:
             return tr("The receiving VM stopped reading before the transfer was complete")
         case .fileChanged(let name):
-            return tr("File \"%s\" changed while it was being sent", Self.displayName(name))
+            return tr("File \"%s\" changed while it was being sent", DisplayText.escaped(name))
         case .cannotRead(let name, let error):
-            return tr("Cannot read \"%s\": %s", Self.displayName(name), Self.systemText(error.rawValue))
+            return tr("Cannot read \"%s\": %s", DisplayText.escaped(name), Self.systemText(error.rawValue))
         case .nameTooLong(let name):
-            return tr("The path \"%s\" is too long to be copied", Self.displayName(name))
+            return tr("The path \"%s\" is too long to be copied", DisplayText.escaped(name))
         case .unsendablePath(let name):
-            return tr("\"%s\" cannot be sent: name a file or folder", Self.displayName(name))
+            return tr("\"%s\" cannot be sent: name a file or folder", DisplayText.escaped(name))
         case .cannotWrite(let error):
             return tr("Cannot send the data: %s", Self.systemText(error.rawValue))
         }
@@ -69,7 +70,7 @@ public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible
     /// The sentence for a receiver's error `code`. `untrustedName` (the name the receiver
     /// reported, if any) is sanitised before it is shown.
     public static func message(for code: ResultCode, untrustedName: [UInt8]?) -> String {
-        let name = untrustedName.flatMap { $0.isEmpty ? nil : displayName($0) }
+        let name = untrustedName.flatMap { $0.isEmpty ? nil : DisplayText.escaped($0) }
         switch code {
         case .exists:
             // TRANSLATORS: "on-conflict = rename" and the path are literal (the receiving VM's settings).

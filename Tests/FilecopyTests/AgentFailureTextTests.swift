@@ -1,3 +1,4 @@
+import DisplayText
 import FilecopySend
 import FilecopyWire
 import Foundation
@@ -49,12 +50,12 @@ struct AgentFailureTextTests {
         (Array("back\\slash".utf8), "back\\\\slash"),
     ])
     func displayName(_ bytes: [UInt8], _ shown: String) {
-        #expect(TransferFailure.displayName(bytes) == shown)
+        #expect(DisplayText.escaped(bytes) == shown)
     }
 
     @Test func veryLongNamesAreShortened() {
-        let shown = TransferFailure.displayName([UInt8](repeating: UInt8(ascii: "a"), count: 16384))
-        #expect(shown.count == TransferFailure.maxDisplayedScalars + 1 && shown.hasSuffix("…"))
+        let shown = DisplayText.escaped([UInt8](repeating: UInt8(ascii: "a"), count: 16384))
+        #expect(shown.count == DisplayText.maxScalars + 1 && shown.hasSuffix("…"))
     }
 
     @Test func localFailuresNameTheFileInWords() {
