@@ -4,7 +4,8 @@ import SystemPackage
 
 extension FileSystem {
     /// Calls `body` with each name in `directory` but `.` and `..` (readdir(3) on a descriptor
-    /// of its own, so `directory`'s offset is untouched). The name is only valid during the call.
+    /// of its own, so `directory`'s offset is untouched, and `directory` may be an O_PATH one);
+    /// a failed readdir(3) is thrown. The name is only valid during the call.
     public static func forEachName(in directory: FileDescriptor, _ body: (UnsafePointer<CChar>) throws -> Void) throws {
         let fd = try syscallRetrying { Glibc.openat(directory.rawValue, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard let stream = fdopendir(fd) else {
@@ -13,7 +14,12 @@ extension FileSystem {
             throw error
         }
         defer { closedir(stream) }
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw Errno(rawValue: errno) }
+                return
+            }
             try withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 try tuple.withMemoryRebound(to: CChar.self, capacity: 256) { name in
                     if strcmp(name, ".") != 0 && strcmp(name, "..") != 0 { try body(name) }
