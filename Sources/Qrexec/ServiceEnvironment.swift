@@ -1,8 +1,8 @@
 import Glibc
 
 /// The environment qrexec gives a service: who called, and which service with which argument.
-/// Read by the services (`fromProcess`) and written by the local stand-in (`variables`), so the
-/// names of the variables live here only.
+/// Read by the services (`processRemoteDomain`, ...) and written by the local stand-in
+/// (`variables`), so the names of the variables live here only.
 public struct ServiceEnvironment: Sendable, Equatable {
     /// The calling VM (`QREXEC_REMOTE_DOMAIN`), untrusted until checked with `TargetName`.
     public var remoteDomain: String
@@ -20,15 +20,14 @@ public struct ServiceEnvironment: Sendable, Equatable {
     static let fullNameVariable = "QREXEC_SERVICE_FULL_NAME"
     static let argumentVariable = "QREXEC_SERVICE_ARGUMENT"
 
-    /// What qrexec gave this process; nil when it was not started as a service (no
-    /// `QREXEC_REMOTE_DOMAIN`). The service name comes from `QREXEC_SERVICE_FULL_NAME`.
-    public static func fromProcess() -> ServiceEnvironment? {
-        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
-        guard let remoteDomain = variable(remoteDomainVariable) else { return nil }
-        let fullName = variable(fullNameVariable) ?? ""
-        let service = fullName.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        return ServiceEnvironment(remoteDomain: remoteDomain, service: service, argument: variable(argumentVariable) ?? "")
-    }
+    /// What qrexec gave this process, each nil when unset: the calling VM (untrusted until
+    /// checked with `TargetName`), the service's argument, and the full name of the service this
+    /// process (or the program that started it) runs under.
+    public static var processRemoteDomain: String? { processVariable(remoteDomainVariable) }
+    public static var processArgument: String? { processVariable(argumentVariable) }
+    public static var processFullName: String? { processVariable(fullNameVariable) }
+
+    private static func processVariable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
     /// `SERVICE+ARG`, or `SERVICE` without an argument (`QREXEC_SERVICE_FULL_NAME`).
     public var fullName: String { argument.isEmpty ? service : service + "+" + argument }

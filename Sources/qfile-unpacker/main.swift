@@ -44,10 +44,10 @@ if let target = arguments.target, geteuid() != 0, target.uid != getuid() {
 }
 
 var options = arguments.options
-if let serviceArgument = environment("QREXEC_SERVICE_ARGUMENT"), !serviceArgument.isEmpty {
+if let serviceArgument = ServiceEnvironment.processArgument, !serviceArgument.isEmpty {
     guard serviceArgument == "allow-all-names" else {
         // TRANSLATORS: %s is the qrexec service argument received (after the + in the service name).
-        refuse(tr("unsupported service argument \"%s\"", serviceArgument), code: .invalid)
+        refuse(tr("unsupported service argument \"%s\"", DisplayText.escaped(serviceArgument)), code: .invalid)
     }
     options.allowAllNames = true
 }
@@ -82,10 +82,10 @@ if let target = arguments.target {
         destination = try IncomingFolder.openExisting(target.directory)
     } catch {
         // TRANSLATORS: the first %s is a folder, the second the system's reason.
-        refuse(tr("cannot open %s: %s", target.directory, String(describing: error)))
+        refuse(tr("cannot open %s: %s", DisplayText.escaped(target.directory), String(describing: error)))
     }
 } else {
-    guard let source = environment("QREXEC_REMOTE_DOMAIN"), TargetName.isValidVMName(source) else {
+    guard let source = ServiceEnvironment.processRemoteDomain, TargetName.isValidVMName(source) else {
         // TRANSLATORS: QREXEC_REMOTE_DOMAIN is an environment variable (literal).
         refuse(tr("QREXEC_REMOTE_DOMAIN is missing or not a valid VM name"), code: .invalid)
     }

@@ -13,7 +13,7 @@ enum NestedDisposableGuard {
     /// True when `target` is a disposable VM and this program runs inside one of those services.
     static func applies(to target: String) -> Bool {
         guard target == "@dispvm" || target.hasPrefix("@dispvm:") else { return false }
-        guard let service = getenv("QREXEC_SERVICE_FULL_NAME").map({ String(cString: $0) }) else { return false }
+        guard let service = ServiceEnvironment.processFullName else { return false }
         return servicesThatOpen.contains { service == $0 || service.hasPrefix($0 + "+") }
     }
 
